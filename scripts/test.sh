@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: type check, lint, then every test file under test/ on Node's test runner.
+# Each file runs in its own process and starts its own Temporal dev server and TOP sandbox as needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-temporal-cli.sh
+npx tsc --noEmit -p .
+npx eslint .
+mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "$@" "${files[@]}"

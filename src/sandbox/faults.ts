@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const rate = z.number().min(0).max(1);
+
+/** What the sandbox does wrong on purpose. Changeable at run time over `PUT /admin/faults`. */
+export const faultsSchema = z.strictObject({
+  /** Fraction of calls answered with code 15 and an `isp.*` sub-code (platform trouble: retry). */
+  ispErrorRate: rate.default(0),
+  /** Fraction of calls answered with HTTP 502 and an HTML page, like a failing load balancer. */
+  http502Rate: rate.default(0),
+  /** Fraction of calls whose connection is closed with no answer at all. */
+  dropRate: rate.default(0),
+  /** Added to every call before it is answered. */
+  latencyMs: z.int().min(0).max(120_000).default(0),
+  /** Calls mentioning one of these ids (work order, case, refund, order, async code) fail inside the envelope. */
+  businessErrorIds: z.array(z.string().min(1)).max(10_000).default([]),
+  /** Per-app frequency limit; exceeding it bans the app for `banSeconds` with code 7. */
+  rateLimit: z
+    .strictObject({ callsPerSecond: z.int().positive(), banSeconds: z.int().positive().max(3600).default(1) })
+    .nullable()
+    .default(null),
+});
+
+export type Faults = z.output<typeof faultsSchema>;
+export type FaultsInput = z.input<typeof faultsSchema>;
+
+
+/** A fixed one-second window per app; over the limit, the app is banned and told for how long. */
+export class AppRateLimiter {
+  readonly #apps = new Map<string, { windowStart: number; count: number; bannedUntil: number }>();
+
+  /** Returns the remaining ban in whole seconds, or 0 when the call may proceed. */
+  check(appKey: string, limit: NonNullable<Faults['rateLimit']>, now: number): number {
+    const state = this.#apps.get(appKey) ?? { windowStart: now, count: 0, bannedUntil: 0 };
+    this.#apps.set(appKey, state);
+    if (now < state.bannedUntil) return Math.ceil((state.bannedUntil - now) / 1000);
+    if (now - state.windowStart >= 1000) {
+      state.windowStart = now;
+      state.count = 0;
+    }
+    state.count += 1;
+    if (state.count <= limit.callsPerSecond) return 0;
+    state.bannedUntil = now + limit.banSeconds * 1000;
+    return limit.banSeconds;
+  }
+
+  reset(): void {
+    this.#apps.clear();
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { jsonInteger } from '../json';
+import { formatTopTime, parseTopTime } from '../timestamp';
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A 64-bit TOP id (order, sub-order, refund): a decimal string in our types, because a JavaScript
+ * Number silently rounds anything above 2^53.
+ */
+export const topId = z
+  .string({ error: 'must be a decimal string (a Number would lose digits beyond 2^53)' })
+  .regex(/^[1-9]\d{0,18}$/, 'must be a positive decimal id of at most 19 digits')
+  .refine((id) => BigInt(id) <= INT64_MAX, 'exceeds the 64-bit id range');
+
+/** A topId written into a JSON parameter as a number, digit for digit. */
+export const topIdAsJsonNumber = topId.transform(jsonInteger);
+
+/** A parameter TOP types as `Json`: given as an object or as JSON text, sent as JSON text. */
+export const jsonText = z.union([
+  z.record(z.string(), z.unknown()),
+  z.string().refine((text) => {
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be valid JSON text'),
+]);
+
+/** `yyyy-MM-dd HH:mm:ss` in GMT+8; a Date or epoch milliseconds is formatted for you. */
+export const topTime = z.union([
+  z.string().refine((text) => parseTopTime(text) !== undefined && !/^\d+$/.test(text), 'must be yyyy-MM-dd HH:mm:ss (GMT+8)'),
+  z.date().transform((date) => formatTopTime(date)),
+  z.int().nonnegative().transform((ms) => formatTopTime(ms)),
+]);
+
+export const nonEmptyText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const optionalText = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();

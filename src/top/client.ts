@@ -1,0 +1,124 @@
+import { Pool } from 'undici';
+import { TopError } from './errors';
+import { unwrapTopResponse } from './envelope';
+import { toWireParams, type TopParamValue } from './params';
+import { signTopRequest, type SignMethod } from './sign';
+import { formatTopTime } from './timestamp';
+
+export interface TopClientOptions {
+  /** e.g. `https://gw.api.taobao.com/router/rest`. */
+  gatewayUrl: string;
+  appKey: string;
+  appSecret: string;
+  signMethod: SignMethod;
+  /** TCP + TLS connect limit. */
+  connectTimeoutMs?: number;
+  /** Limit for the response headers, and separately for the body, of one call. */
+  requestTimeoutMs?: number;
+  /** Keep-alive connections to the gateway. */
+  connections?: number;
+  /** Sent as `partner_id`, so TOP can tell which integration made the call. */
+  partnerId?: string;
+  /** Milliseconds since the epoch; replaceable for tests of clock skew. */
+  now?: () => number;
+}
+
+export interface TopCallOptions {
+  /** The seller's session key, for APIs that need seller authorization. */
+  session?: string;
+  /** Aborts the HTTP call, e.g. when the activity that made it is cancelled. */
+  signal?: AbortSignal;
+}
+
+export const PARTNER_ID = 'taobao-work-orders-0.1';
+
+/**
+ * A TOP gateway client: signs, sends and unwraps one API call. One instance per process: it owns a
+ * keep-alive connection pool. It knows nothing of work orders or Temporal.
+ */
+export class TopClient {
+  readonly appKey: string;
+  readonly signMethod: SignMethod;
+  // Private fields are invisible to util.inspect, JSON.stringify and Object.keys: the secret cannot
+  // leak through a logged client.
+  readonly #secret: string;
+  readonly #pool: Pool;
+  readonly #path: string;
+  readonly #partnerId: string;
+  readonly #now: () => number;
+
+  constructor(options: TopClientOptions) {
+    const url = new URL(options.gatewayUrl);
+    this.appKey = options.appKey;
+    this.signMethod = options.signMethod;
+    this.#secret = options.appSecret;
+    this.#path = `${url.pathname}${url.search}`;
+    this.#partnerId = options.partnerId ?? PARTNER_ID;
+    this.#now = options.now ?? Date.now;
+    const requestTimeout = options.requestTimeoutMs ?? 15_000;
+    this.#pool = new Pool(url.origin, {
+      connections: options.connections ?? 64,
+      connect: { timeout: options.connectTimeoutMs ?? 5_000 },
+      headersTimeout: requestTimeout,
+      bodyTimeout: requestTimeout,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  /** Calls `method` and returns the body inside its `<root>_response` wrapper, or throws a {@link TopError}. */
+  async call(method: string, businessParams: Readonly<Record<string, TopParamValue>>, options: TopCallOptions = {}): Promise<Record<string, unknown>> {
+    const params = toWireParams({
+      ...businessParams,
+      method,
+      app_key: this.appKey,
+      session: options.session,
+      timestamp: formatTopTime(this.#now()),
+      format: 'json',
+      v: '2.0',
+      sign_method: this.signMethod,
+      partner_id: this.#partnerId,
+    });
+    params.sign = signTopRequest(params, this.#secret, this.signMethod);
+    const redact = (text: string): string => redactSecrets(text, [this.#secret, options.session]);
+
+    let status: number;
+    let body: string;
+    try {
+      // Everything travels in the body, none in the URL, so no proxy or access log sees the session key.
+      const response = await this.#pool.request({
+        path: this.#path,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
+        body: new URLSearchParams(params).toString(),
+        signal: options.signal,
+      });
+      status = response.statusCode;
+      body = await response.body.text();
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new TopError({ method, source: 'transport', classification: 'transient', msg: redact(describeTransportError(error)) }, { cause: error });
+    }
+    return unwrapTopResponse(method, status, body, redact);
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+}
+
+function describeTransportError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+/** Replaces every occurrence of the given secrets; text from remote parties may echo what we sent. */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let safe = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) safe = safe.split(secret).join('***');
+  }
+  return safe;
+}

@@ -1,0 +1,33 @@
+import { LosslessNumber } from 'lossless-json';
+import { stringifyJson } from './json';
+
+/** What a TOP parameter may hold before it is put on the wire. */
+export type TopParamValue = string | number | boolean | bigint | LosslessNumber | readonly TopParamValue[] | object | null | undefined;
+
+/**
+ * Turns parameters into the exact strings that are signed and sent. Null, undefined, empty and
+ * whitespace-only values are dropped from both, as the official Java SDK does (the Node SDK signs
+ * `undefined` as text, which the gateway rejects). Objects become JSON text; top-level lists are
+ * comma-joined; booleans are `true`/`false`.
+ */
+export function toWireParams(params: Readonly<Record<string, TopParamValue>>): Record<string, string> {
+  const wire: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const text = toWireValue(value);
+    if (text !== undefined && text.trim() !== '') wire[name] = text;
+  }
+  return wire;
+}
+
+function toWireValue(value: TopParamValue): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`cannot send ${value} to TOP`);
+    return String(value);
+  }
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof LosslessNumber) return value.toString();
+  if (Array.isArray(value)) return (value as readonly TopParamValue[]).map((item) => toWireValue(item) ?? '').join(',');
+  return stringifyJson(value);
+}
