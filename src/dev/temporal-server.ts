@@ -49,7 +49,7 @@ export async function startLocalTemporal(options: LocalTemporalOptions = {}): Pr
         ...(options.uiPort !== undefined ? { ui: true, uiPort: options.uiPort || undefined } : {}),
         ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
         searchAttributes: options.searchAttributes ?? [],
-        log: { format: 'pretty', level: 'warn' },
+        log: { format: 'pretty', level: 'error' },
         extraArgs: options.extraArgs ?? [],
       },
     });

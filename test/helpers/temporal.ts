@@ -5,15 +5,16 @@ import { startLocalTemporal, type LocalTemporalOptions } from '../../src/dev/tem
 
 let runtimeInstalled = false;
 
-/**
- * A real Temporal dev server for this test file (each file runs in its own process), torn down at the
- * end. The SDK runtime is installed once per process, quietly.
- */
+/** The SDK runtime may be installed once per process; each test file is its own process. */
+export function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+/** A real Temporal dev server for this test file, torn down when the file ends. */
 export async function startTemporal(options: LocalTemporalOptions = {}): Promise<TestWorkflowEnvironment> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   const env = await startLocalTemporal(options);
   after(() => env.teardown());
   return env;

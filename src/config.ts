@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { DEFAULT_STATUS_CODES, type WorkOrderStatusCodes } from './activities/work-order-activities';
+import { SIGN_METHODS } from './top';
+
+/**
+ * The worker's configuration, read once from the environment and validated at start-up. Temporal's own
+ * connection settings (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS) are read by
+ * @temporalio/envconfig the way every Temporal tool reads them; everything else is here.
+ */
+const positiveInt = (fallback: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').default(fallback);
+
+const statusCodes = z
+  .string()
+  .transform((text, ctx): WorkOrderStatusCodes => {
+    try {
+      return { ...DEFAULT_STATUS_CODES, ...z.record(z.enum(['created', 'completed', 'cancelled', 'timed-out']), z.string().min(1)).parse(JSON.parse(text)) };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON like {"created":"0","completed":"1","cancelled":"2","timed-out":"3"}' });
+      return z.NEVER;
+    }
+  })
+  .optional();
+
+export const configSchema = z.object({
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('taobao-work-orders'),
+  TOP_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://gw.api.taobao.com/router/rest' }),
+  TOP_APP_KEY: z.string({ error: 'is required' }).regex(/^\w+$/, 'must be the app key TOP issued (letters and digits)'),
+  TOP_APP_SECRET: z.string({ error: 'is required' }).min(1, 'is required'),
+  TOP_SIGN_METHOD: z.enum(SIGN_METHODS, { error: `must be one of ${SIGN_METHODS.join(', ')}` }).default('hmac-sha256'),
+  /** JSON file: { "<seller>": "<session key>" }. */
+  TOP_SESSIONS_FILE: z.string({ error: 'is required (a JSON file mapping seller → session key)' }).min(1),
+  /** The app's TOP call budget, enforced by the Temporal server across all workers of the task queue. */
+  TOP_CALLS_PER_SECOND: positiveInt(50),
+  TOP_REQUEST_TIMEOUT_MS: positiveInt(15_000),
+  TOP_CONNECTIONS: positiveInt(64),
+  TOP_WORK_ORDER_STATUS_CODES: statusCodes,
+  /** Workflows kept in memory; beyond it, a work order is replayed from history when it next wakes. */
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt(2_000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
+  /** On SIGTERM, in-flight TOP calls get this long to finish before they are cancelled. */
+  WORKER_SHUTDOWN_GRACE_MS: positiveInt(20_000),
+  /** A workflow bundle prebuilt by `npm run build`; without it the worker bundles at start-up. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; the error names every wrong variable and never shows a value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+}

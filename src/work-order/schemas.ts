@@ -1,0 +1,128 @@
+/**
+ * The shapes backend services send us, validated at every edge (client, CLI, Update validators) with
+ * messages that name the field. Pure data: imported by workflow code too, so no Node or Temporal here.
+ */
+import { z } from 'zod';
+
+/** Longest JSON text accepted for one node's business data; more belongs in the ISV's own storage. */
+export const MAX_NODE_DATA_BYTES = 8 * 1024;
+
+const workOrderId = z
+  .string({ error: 'must be a string' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits, _ . : - (starting with a letter or digit)');
+
+/** 64-bit TOP ids are decimal strings: a Number would lose digits beyond 2^53. */
+const topId = z
+  .string({ error: 'must be a decimal string (a Number would lose digits beyond 2^53)' })
+  .regex(/^[1-9]\d{0,18}$/, 'must be a positive decimal id of at most 19 digits')
+  .refine((id) => BigInt(id) <= 2n ** 63n - 1n, 'exceeds the 64-bit id range');
+
+const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** A node's business data: a JSON object, bounded in size so it cannot bloat the workflow history. */
+const nodeData = z
+  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .refine((data) => utf8Length(JSON.stringify(data)) <= MAX_NODE_DATA_BYTES, `must be at most ${MAX_NODE_DATA_BYTES} bytes of JSON`);
+
+/** `2 days`, `36h`, `90m`, or milliseconds. */
+const duration = z.union([
+  z.int().positive(),
+  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|seconds?|minutes?|hours?|days?|weeks?)$/i, 'must be a duration such as "48h" or "2 days"'),
+]);
+
+export const workOrderInput = z.strictObject({
+  /** The ISV's work order id; the workflow id is derived from it. */
+  workOrderId,
+  /** The seller (shop) whose TOP session key the worker uses. A reference: never the key itself. */
+  seller: text(64).regex(/^[^\s]+$/, 'must not contain spaces'),
+  bizOrderId: topId.optional(),
+  /** `work_order_type` for Qianniu; the value set is the ISV's agreement with the platform. */
+  workOrderType: text(64).optional(),
+  /** Description sent with the "created" event. */
+  description: text(2000).optional(),
+  buyer: z.strictObject({ nick: text(128).optional(), id: text(64).optional(), openId: text(128).optional() }).optional(),
+  /** Qianniu event routing, passed through to `taobao.bcpush.isv.event.emit`. */
+  qianniu: z
+    .strictObject({
+      sourceName: text(128).optional(),
+      tenantCode: text(128).optional(),
+      bizSceneCode: text(64).optional(),
+      miniappSceneCode: text(64).optional(),
+      planId: text(64).optional(),
+    })
+    .optional(),
+  /** Present when the work order is an identification (鉴定) case: the case is opened and closed with it. */
+  identification: z
+    .strictObject({
+      detailOrderId: topId,
+      refundId: topId,
+      /** `outer_case_id`; defaults to the work order id, so retries always name the same case. */
+      caseId: text(64).optional(),
+      openTips: text(500).optional(),
+    })
+    .optional(),
+  /** Present when 店小蜜 (AliMe) opened the work order: its `async_code` and the first node to report. */
+  alime: z
+    .strictObject({
+      asyncCode: text(128),
+      firstNode: text(128).default('created'),
+      firstNodeData: nodeData.optional(),
+    })
+    .optional(),
+  /** A deadline for completion: escalate when it passes, then keep waiting or close as timed out. */
+  sla: z.strictObject({ within: duration, onBreach: z.enum(['keep-waiting', 'close']).default('keep-waiting') }).optional(),
+  /**
+   * Continue-as-new once the history has this many events (the server's own suggestion also counts).
+   * Tests set it tiny; leave it unset in production.
+   */
+  historyEventLimit: z.int().min(10).max(50_000).optional(),
+});
+
+export const progressReport = z.strictObject({
+  /** The sender's id for this report: a report sent twice is applied once. */
+  progressId: text(128),
+  /** The node code, e.g. `inspecting`. */
+  node: text(128),
+  data: nodeData.optional(),
+});
+
+export const completion = z.strictObject({
+  resultMessage: text(2000),
+  finalNode: text(128).default('completed'),
+  finalNodeData: nodeData.optional(),
+});
+
+export const cancellation = z.strictObject({ reason: text(500) });
+
+export type WorkOrderInput = z.output<typeof workOrderInput>;
+export type WorkOrderInputRaw = z.input<typeof workOrderInput>;
+export type ProgressReport = z.output<typeof progressReport>;
+export type ProgressReportRaw = z.input<typeof progressReport>;
+export type Completion = z.output<typeof completion>;
+export type CompletionRaw = z.input<typeof completion>;
+export type Cancellation = z.output<typeof cancellation>;
+
+/** `Invalid work order: alime.asyncCode: must not be empty; …` */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+  constructor(
+    readonly what: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`invalid ${what}: ${issues.join('; ')}`);
+  }
+}
+
+/** Validates or throws an {@link InvalidInputError} naming every wrong field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new InvalidInputError(
+    what,
+    result.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(input)'}: ${issue.message}`),
+  );
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}

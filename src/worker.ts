@@ -1,0 +1,70 @@
+/**
+ * `npm run worker`: the work-order worker. One TOP client (one connection pool) per process.
+ */
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities/work-order-activities';
+import { FileSessionStore } from './activities/sessions';
+import { topFailureInterceptor } from './activities/top-failures';
+import { loadConfig, type Config } from './config';
+import { TopClient } from './top';
+
+export interface RunningWorker {
+  worker: Worker;
+  top: TopClient;
+}
+
+/** Builds the worker on a connection; the caller runs it and closes `top` when it has stopped. */
+export async function createWorker(config: Config, connection: NativeConnection, namespace?: string): Promise<RunningWorker> {
+  const sessions = new FileSessionStore(config.TOP_SESSIONS_FILE);
+  await sessions.check();
+  const top = new TopClient({
+    gatewayUrl: config.TOP_GATEWAY_URL,
+    appKey: config.TOP_APP_KEY,
+    appSecret: config.TOP_APP_SECRET,
+    signMethod: config.TOP_SIGN_METHOD,
+    requestTimeoutMs: config.TOP_REQUEST_TIMEOUT_MS,
+    connections: config.TOP_CONNECTIONS,
+  });
+  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.WORKFLOW_BUNDLE_PATH
+    ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
+    : { workflowsPath: require.resolve('./workflows') };
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...workflows,
+    activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES }),
+    interceptors: { activity: [topFailureInterceptor] },
+    // The TOP app's call budget: enforced by the server for the whole task queue, across workers.
+    maxTaskQueueActivitiesPerSecond: config.TOP_CALLS_PER_SECOND,
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    // Bounded explicitly: the default is a heap heuristic, and a workflow-thread OOM kills the worker.
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS,
+    // Non-determinism is left to the SDK default on purpose: the workflow task is retried (and shows
+    // as failing in the UI) until a fixed worker is deployed; the work order is never failed or lost.
+  });
+  return { worker, top };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  const connection = await NativeConnection.connect(connectionOptions);
+  const { worker, top } = await createWorker(config, connection, namespace);
+  console.log(`worker on task queue ${config.TEMPORAL_TASK_QUEUE} (${connectionOptions.address ?? 'localhost:7233'}, namespace ${namespace ?? 'default'}) → ${config.TOP_GATEWAY_URL}`);
+  try {
+    await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
+  } finally {
+    await top.close();
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

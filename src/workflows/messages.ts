@@ -1,0 +1,21 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Cancellation, Completion, ProgressReport, ProgressReportRaw } from '../work-order/schemas';
+import type { WorkOrderView } from './status';
+
+/** Shared by the workflow and the client. */
+
+export interface ProgressAck {
+  /** False when this progressId was already received: nothing new was queued. */
+  accepted: boolean;
+  progressReceived: number;
+}
+
+/** Validated before it enters history; the answer says whether it was new. */
+export const reportProgressUpdate = defineUpdate<ProgressAck, [ProgressReportRaw]>('reportProgress');
+/** Fire-and-forget progress for senders that cannot wait for an answer. */
+export const progressSignal = defineSignal<[ProgressReport]>('progress');
+export const completeSignal = defineSignal<[Completion]>('complete');
+export const cancelSignal = defineSignal<[Cancellation]>('cancel');
+/** An operator's go-ahead to retry the step that failed permanently, once its cause is fixed. */
+export const retrySignal = defineSignal('retry');
+export const statusQuery = defineQuery<WorkOrderView>('status');

@@ -1,0 +1,256 @@
+import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { cancellation, completion, parseOrThrow, progressReport, type Cancellation, type Completion, type ProgressReport, type WorkOrderInput } from '../work-order/schemas';
+import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery, type ProgressAck } from './messages';
+import { BIZ_ORDER_ID, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
+import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from './status';
+
+/** How a work order ends. */
+export type Ending =
+  | { kind: 'completed'; at: number; completion: Completion }
+  | { kind: 'cancelled'; at: number; reason: string }
+  | { kind: 'timed-out'; at: number };
+
+/** A progress report waiting to be sent, with the time it was received. */
+interface QueuedProgress {
+  report: ProgressReport;
+  receivedAt: number;
+}
+
+/** Everything a continued run needs: the view, and the messages not yet acted on. */
+export interface CarriedState {
+  view: WorkOrderView;
+  inbox: QueuedProgress[];
+  seenProgressIds: string[];
+  ending?: Ending;
+  slaDeadlineMs?: number;
+}
+
+export type NextEvent =
+  | { kind: 'progress'; report: ProgressReport; receivedAt: number }
+  | { kind: 'end'; ending: Ending }
+  | { kind: 'sla-breached' }
+  | { kind: 'continue-as-new' };
+
+/** Thrown out of a failed step when cancellation is asked for instead of a retry. */
+export class CancelRequested extends Error {
+  constructor(readonly ending: Ending) {
+    super('cancellation requested while a step waited for an operator');
+  }
+}
+
+const STEPS_KEPT = 50;
+const PROGRESS_IDS_KEPT = 1_000;
+const DEFAULT_HISTORY_EVENT_LIMIT = 10_000;
+
+/**
+ * The work order's state and its message handlers: what it has done, what it waits for, and what
+ * arrived. The workflow function drives it; this class only records and answers.
+ */
+export class WorkOrder {
+  readonly view: WorkOrderView;
+  readonly #inbox: QueuedProgress[];
+  readonly #seenProgressIds: Set<string>;
+  #ending: Ending | undefined;
+  #slaDeadlineMs: number | undefined;
+  #retryRequested = false;
+  #closing = false;
+
+  constructor(
+    readonly input: WorkOrderInput,
+    carried?: CarriedState,
+  ) {
+    const now = Date.now();
+    this.#slaDeadlineMs = carried ? carried.slaDeadlineMs : input.sla ? now + msToNumber(input.sla.within) : undefined;
+    this.view = carried?.view ?? {
+      workOrderId: input.workOrderId,
+      status: 'opening',
+      caseOpened: false,
+      currentNode: input.alime?.firstNode ?? 'created',
+      waitingFor: 'creating the work order on TOP',
+      steps: [],
+      stepCount: 0,
+      slaDeadline: this.#slaDeadlineMs === undefined ? undefined : new Date(this.#slaDeadlineMs).toISOString(),
+      progressReceived: 0,
+      progressPending: 0,
+      rejectedMessages: 0,
+    };
+    this.#inbox = carried?.inbox ?? [];
+    this.#seenProgressIds = new Set(carried?.seenProgressIds);
+    this.#ending = carried?.ending;
+
+    setHandler(statusQuery, () => ({ ...this.view, progressPending: this.#inbox.length }));
+    setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseOrThrow(progressReport, raw, 'progress report')), {
+      validator: (raw) => {
+        parseOrThrow(progressReport, raw, 'progress report');
+        if (this.#ending) throw new Error(`work order ${input.workOrderId} is ${this.#ending.kind}; progress is no longer accepted`);
+      },
+    });
+    setHandler(progressSignal, (raw) => {
+      const report = this.#validSignal(progressReport, raw, 'progress');
+      if (report && !this.#ending) this.#acceptProgress(report);
+    });
+    setHandler(completeSignal, (raw) => {
+      const done = this.#validSignal(completion, raw, 'completion');
+      if (done && !this.#ending) this.#ending = { kind: 'completed', at: Date.now(), completion: done };
+    });
+    setHandler(cancelSignal, (raw) => {
+      const cancel = this.#validSignal(cancellation, raw, 'cancellation');
+      if (cancel) this.requestCancellation(cancel);
+    });
+    setHandler(retrySignal, () => {
+      this.#retryRequested = true;
+    });
+  }
+
+  /** First cancellation wins; ignored once the work order is ending another way. */
+  requestCancellation(cancel: Cancellation): void {
+    if (!this.#ending) this.#ending = { kind: 'cancelled', at: Date.now(), reason: cancel.reason };
+  }
+
+  /** Sets the search attributes a client did not set at start (e.g. a run started from the Temporal CLI). */
+  indexForSearch(): void {
+    const current = workflowInfo().typedSearchAttributes;
+    const missing: SearchAttributeUpdatePair[] = [];
+    if (current.get(WORK_ORDER_ID) === undefined) missing.push({ key: WORK_ORDER_ID, value: this.input.workOrderId });
+    if (this.input.bizOrderId && current.get(BIZ_ORDER_ID) === undefined) missing.push({ key: BIZ_ORDER_ID, value: this.input.bizOrderId });
+    if (current.get(WORK_ORDER_STATUS) !== this.view.status) missing.push({ key: WORK_ORDER_STATUS, value: this.view.status });
+    if (current.get(WORK_ORDER_NODE) !== this.view.currentNode) missing.push({ key: WORK_ORDER_NODE, value: this.view.currentNode });
+    if (missing.length) upsertSearchAttributes(missing);
+  }
+
+  /** Waits for the next thing to act on, oldest message first. */
+  async nextEvent(): Promise<NextEvent> {
+    this.#waitingFor(this.view.status === 'escalated' ? 'completion (SLA passed)' : 'progress or completion');
+    const deadline = this.view.escalatedAt === undefined ? this.#slaDeadlineMs : undefined;
+    const ready = () => this.#inbox.length > 0 || this.#ending !== undefined || this.#historyIsLong();
+    const woke = deadline === undefined ? (await condition(ready), true) : await condition(ready, Math.max(deadline - Date.now(), 1));
+    if (!woke) return { kind: 'sla-breached' };
+    if (this.#historyIsLong()) return { kind: 'continue-as-new' };
+    const next = this.#inbox.shift();
+    if (next) return { kind: 'progress', ...next };
+    return { kind: 'end', ending: this.#ending! };
+  }
+
+  opened(): void {
+    this.#setStatus('open');
+  }
+
+  reachNode(node: string): void {
+    this.view.currentNode = node;
+    this.#index();
+  }
+
+  escalate(): void {
+    this.view.escalatedAt = new Date().toISOString();
+    log.warn('work order passed its SLA deadline', { workOrderId: this.input.workOrderId, slaDeadline: this.view.slaDeadline });
+    this.#setStatus('escalated');
+  }
+
+  startClosing(ending: Ending, finalNode: string): void {
+    this.#closing = true;
+    this.#ending = ending;
+    this.view.closingReason = ending.kind === 'cancelled' ? ending.reason : ending.kind === 'completed' ? ending.completion.resultMessage : 'SLA deadline passed';
+    this.view.currentNode = finalNode;
+    this.#setStatus('closing');
+  }
+
+  closed(kind: Ending['kind']): WorkOrderView {
+    this.view.closedAt = new Date().toISOString();
+    this.#waitingFor('nothing: closed');
+    this.#setStatus(kind);
+    return { ...this.view, progressPending: this.#inbox.length };
+  }
+
+  carry(): CarriedState {
+    return { view: this.view, inbox: this.#inbox, seenProgressIds: [...this.#seenProgressIds].slice(-PROGRESS_IDS_KEPT), ending: this.#ending, slaDeadlineMs: this.#slaDeadlineMs };
+  }
+
+  /**
+   * Runs one TOP step. Transient trouble is retried inside the activity; a permanent failure is
+   * recorded, shown (status `failed`, its reason in `lastError`) and waits for an operator's retry
+   * signal — or, before closing has begun, for cancellation.
+   */
+  async runStep(step: StepName, node: string | undefined, call: () => Promise<void>): Promise<void> {
+    this.#waitingFor(`TOP: ${step}${node ? ` (${node})` : ''}`);
+    for (;;) {
+      try {
+        await call();
+        this.#record({ step, node, at: new Date().toISOString(), outcome: 'ok' });
+        return;
+      } catch (error) {
+        if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+        const failure = describeFailure(error);
+        const at = new Date().toISOString();
+        this.#record({ step, node, at, outcome: 'failed', failure });
+        this.view.lastError = { ...failure, step, at };
+        log.error('work order step failed permanently; waiting for an operator', { workOrderId: this.input.workOrderId, step, ...failure });
+        const statusBefore = this.view.status;
+        this.#setStatus('failed');
+        this.#waitingFor(`operator retry of ${step}: ${failure.message}`);
+        this.#retryRequested = false;
+        const cancellable = !this.#closing;
+        await condition(() => this.#retryRequested || (cancellable && this.#ending?.kind === 'cancelled'));
+        if (!this.#retryRequested && this.#ending) throw new CancelRequested(this.#ending);
+        this.#setStatus(statusBefore);
+        this.#waitingFor(`TOP: ${step}${node ? ` (${node})` : ''} (operator retry)`);
+      }
+    }
+  }
+
+  #acceptProgress(report: ProgressReport): ProgressAck {
+    if (this.#seenProgressIds.has(report.progressId)) return { accepted: false, progressReceived: this.view.progressReceived };
+    this.#seenProgressIds.add(report.progressId);
+    this.#inbox.push({ report, receivedAt: Date.now() });
+    this.view.progressReceived += 1;
+    return { accepted: true, progressReceived: this.view.progressReceived };
+  }
+
+  /** Signals have no validator: a malformed one is counted and logged, never acted on. */
+  #validSignal<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, raw: unknown, what: string): T | undefined {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    this.view.rejectedMessages += 1;
+    log.warn(`rejected a malformed ${what} signal`, { workOrderId: this.input.workOrderId });
+    return undefined;
+  }
+
+  #historyIsLong(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > (this.input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT);
+  }
+
+  #record(record: StepRecord): void {
+    this.view.steps.push(record);
+    if (this.view.steps.length > STEPS_KEPT) this.view.steps.splice(0, this.view.steps.length - STEPS_KEPT);
+    this.view.stepCount += 1;
+  }
+
+  #waitingFor(what: string): void {
+    this.view.waitingFor = what;
+  }
+
+  #setStatus(status: WorkOrderStatus): void {
+    this.view.status = status;
+    this.#index();
+  }
+
+  #index(): void {
+    const current = workflowInfo().typedSearchAttributes;
+    const changes: SearchAttributeUpdatePair[] = [];
+    if (current.get(WORK_ORDER_STATUS) !== this.view.status) changes.push({ key: WORK_ORDER_STATUS, value: this.view.status });
+    if (current.get(WORK_ORDER_NODE) !== this.view.currentNode) changes.push({ key: WORK_ORDER_NODE, value: this.view.currentNode });
+    if (changes.length) upsertSearchAttributes(changes);
+  }
+}
+
+/** The TOP code and message of a failed activity, for the status and the UI. */
+function describeFailure(error: ActivityFailure): StepFailure {
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure) {
+    const details = (cause.details?.[0] ?? {}) as { classification?: string; code?: string | number; subCode?: string };
+    return { type: cause.type ?? 'ApplicationFailure', message: cause.message, classification: details.classification, code: details.code, subCode: details.subCode };
+  }
+  return { type: cause?.name ?? 'ActivityFailure', message: cause?.message ?? error.message };
+}

@@ -1,0 +1,66 @@
+import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation } from '@temporalio/workflow';
+import type { WorkOrderInput } from '../work-order/schemas';
+import type { WorkOrderView } from './status';
+import { topSteps, type TopSteps } from './top-steps';
+import { CancelRequested, WorkOrder, type CarriedState, type Ending } from './work-order-state';
+
+/**
+ * One work order, from creation to its end, against TOP:
+ * 1. emit the "created" event to Qianniu;
+ * 2. open the AliGenius identification case, when the work order has one;
+ * 3. tell 店小蜜 the first node, when AliMe opened the work order;
+ * 4. send each progress report to 店小蜜 in the order received, escalate when the SLA passes, and
+ *    wait for completion or cancellation;
+ * 5. close: complete the case, send 店小蜜 the final node, emit the closing event.
+ */
+export async function workOrderWorkflow(input: WorkOrderInput, carried?: CarriedState): Promise<WorkOrderView> {
+  const order = new WorkOrder(input, carried);
+  const top = topSteps(order);
+  try {
+    if (!carried) {
+      order.indexForSearch();
+      await top.emitEvent('created');
+      if (input.identification) {
+        order.view.caseOpened = true; // from the first attempt on: a cancelled call may still have opened it
+        await top.updateCase('open', input.identification.openTips ?? '创建鉴定工单');
+      }
+      if (input.alime) await top.notifyNode(input.alime.firstNode, input.alime.firstNodeData, false);
+      order.opened();
+    }
+    for (;;) {
+      const next = await order.nextEvent();
+      if (next.kind === 'progress') {
+        order.reachNode(next.report.node);
+        if (input.alime) await top.notifyNode(next.report.node, next.report.data, false, next.receivedAt);
+      } else if (next.kind === 'sla-breached') {
+        order.escalate();
+        if (input.sla?.onBreach === 'close') return await close(order, top, { kind: 'timed-out', at: Date.now() });
+      } else if (next.kind === 'continue-as-new') {
+        await condition(allHandlersFinished);
+        return await continueAsNew<typeof workOrderWorkflow>(input, order.carry());
+      } else {
+        return await close(order, top, next.ending);
+      }
+    }
+  } catch (error) {
+    if (error instanceof CancelRequested) return await close(order, top, error.ending);
+    if (!isCancellation(error)) throw error;
+    // Cancelled from Temporal itself (UI, CLI): close on TOP all the same, never leave a case open.
+    return await close(order, top, { kind: 'cancelled', at: Date.now(), reason: 'cancelled through Temporal' });
+  }
+}
+
+/** Closing always runs to the end, even when the workflow is being cancelled. */
+function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrderView> {
+  const { alime } = order.input;
+  const finalNode = ending.kind === 'completed' ? ending.completion.finalNode : ending.kind;
+  const finalData = ending.kind === 'completed' ? ending.completion.finalNodeData : undefined;
+  const note = ending.kind === 'completed' ? ending.completion.resultMessage : ending.kind === 'cancelled' ? `工单已取消: ${ending.reason}` : '工单超时关闭';
+  return CancellationScope.nonCancellable(async () => {
+    order.startClosing(ending, finalNode);
+    if (order.view.caseOpened) await top.updateCase('complete', note, ending.at);
+    if (alime) await top.notifyNode(finalNode, finalData, true, ending.at);
+    await top.emitEvent(ending.kind, note, ending.at);
+    return order.closed(ending.kind);
+  });
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkOrderClient } from '../../src/client';
+import { loadConfig, type Config } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { createWorker } from '../../src/worker';
+import { startLocalTemporal } from '../../src/dev/temporal-server';
+import { TopSandbox } from '../../src/sandbox/server';
+import { SELLER_A_SESSION, SELLER_B_SESSION } from './sandbox';
+import { installQuietRuntime } from './temporal';
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  sandbox: TopSandbox;
+  client: WorkOrderClient;
+  config: Config;
+  /** Rewrites the worker's session store (seller → session key). */
+  writeSessions(sessions: Record<string, string>): void;
+}
+
+export const DEFAULT_SESSIONS = { 'seller-a': SELLER_A_SESSION, 'seller-b': SELLER_B_SESSION };
+
+/**
+ * The real product for one test file: a Temporal dev server, the TOP sandbox, and the worker built by
+ * src/worker.ts with a configuration that points at both. Everything stops when the file ends.
+ */
+export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+  installQuietRuntime();
+  const env = await startLocalTemporal({ searchAttributes: WORK_ORDER_SEARCH_ATTRIBUTES });
+  const sandbox = new TopSandbox();
+  await sandbox.start();
+  const sessionsFile = join(mkdtempSync(join(tmpdir(), 'wo-sessions-')), 'sessions.json');
+  const writeSessions = (sessions: Record<string, string>) => writeFileSync(sessionsFile, JSON.stringify(sessions));
+  writeSessions(DEFAULT_SESSIONS);
+  const config = loadConfig({
+    TEMPORAL_TASK_QUEUE: `work-orders-${randomUUID()}`,
+    TOP_GATEWAY_URL: sandbox.gatewayUrl,
+    TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+    TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+    TOP_SESSIONS_FILE: sessionsFile,
+    TOP_CALLS_PER_SECOND: '1000',
+    WORKER_SHUTDOWN_GRACE_MS: '2000',
+    ...overrides,
+  });
+  const { worker, top } = await createWorker(config, env.nativeConnection);
+  const running = worker.run();
+  // One hook, in reverse order of start: the worker must stop before the server it talks to.
+  after(async () => {
+    worker.shutdown();
+    await running;
+    await top.close();
+    await sandbox.close();
+    await env.teardown();
+  });
+  return { env, sandbox, client: new WorkOrderClient(env.client, config.TEMPORAL_TASK_QUEUE), config, writeSessions };
+}
+
+/** Polls `probe` until it returns a value that is not undefined (bounded: a test never hangs). */
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
