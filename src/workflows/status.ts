@@ -52,8 +52,11 @@ export interface WorkOrderView {
   steps: StepRecord[];
   stepCount: number;
   lastError?: StepFailure & { step: StepName; at: string };
-  /** Whether opening the identification case was attempted: if so, closing completes it. */
-  caseOpened: boolean;
+  /**
+   * What exists on TOP and must be closed: set when the step succeeded, or when it was cut short by
+   * cancellation with its outcome unknown. A step TOP refused leaves nothing to close.
+   */
+  onTop: { createdEvent: boolean; case: boolean };
   escalatedAt?: string;
   slaDeadline?: string;
   progressReceived: number;

@@ -66,7 +66,7 @@ export class WorkOrder {
     this.view = carried?.view ?? {
       workOrderId: input.workOrderId,
       status: 'opening',
-      caseOpened: false,
+      onTop: { createdEvent: false, case: false },
       currentNode: input.alime?.firstNode ?? 'created',
       waitingFor: 'creating the work order on TOP',
       steps: [],
@@ -177,9 +177,11 @@ export class WorkOrder {
     for (;;) {
       try {
         await call();
+        this.#exists(step);
         this.#record({ step, node, at: new Date().toISOString(), outcome: 'ok' });
         return;
       } catch (error) {
+        if (isCancellation(error)) this.#exists(step);
         if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
         const failure = describeFailure(error);
         const at = new Date().toISOString();
@@ -197,6 +199,11 @@ export class WorkOrder {
         this.#waitingFor(`TOP: ${step}${node ? ` (${node})` : ''} (operator retry)`);
       }
     }
+  }
+
+  #exists(step: StepName): void {
+    if (step === 'emit-created-event') this.view.onTop.createdEvent = true;
+    if (step === 'open-case') this.view.onTop.case = true;
   }
 
   #acceptProgress(report: ProgressReport): ProgressAck {

@@ -20,10 +20,7 @@ export async function workOrderWorkflow(input: WorkOrderInput, carried?: Carried
     if (!carried) {
       order.indexForSearch();
       await top.emitEvent('created');
-      if (input.identification) {
-        order.view.caseOpened = true; // from the first attempt on: a cancelled call may still have opened it
-        await top.updateCase('open', input.identification.openTips ?? '创建鉴定工单');
-      }
+      if (input.identification) await top.updateCase('open', input.identification.openTips ?? '创建鉴定工单');
       if (input.alime) await top.notifyNode(input.alime.firstNode, input.alime.firstNodeData, false);
       order.opened();
     }
@@ -50,7 +47,10 @@ export async function workOrderWorkflow(input: WorkOrderInput, carried?: Carried
   }
 }
 
-/** Closing always runs to the end, even when the workflow is being cancelled. */
+/**
+ * Closes what exists on TOP: the case if it was opened, 店小蜜's view, the Qianniu work order if it was
+ * created. Always runs to the end, even when the workflow itself is being cancelled.
+ */
 function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrderView> {
   const { alime } = order.input;
   const finalNode = ending.kind === 'completed' ? ending.completion.finalNode : ending.kind;
@@ -58,9 +58,9 @@ function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrd
   const note = ending.kind === 'completed' ? ending.completion.resultMessage : ending.kind === 'cancelled' ? `工单已取消: ${ending.reason}` : '工单超时关闭';
   return CancellationScope.nonCancellable(async () => {
     order.startClosing(ending, finalNode);
-    if (order.view.caseOpened) await top.updateCase('complete', note, ending.at);
+    if (order.view.onTop.case) await top.updateCase('complete', note, ending.at);
     if (alime) await top.notifyNode(finalNode, finalData, true, ending.at);
-    await top.emitEvent(ending.kind, note, ending.at);
+    if (order.view.onTop.createdEvent) await top.emitEvent(ending.kind, note, ending.at);
     return order.closed(ending.kind);
   });
 }

@@ -8,7 +8,7 @@ let runtimeInstalled = false;
 /** The SDK runtime may be installed once per process; each test file is its own process. */
 export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   runtimeInstalled = true;
 }
 
