@@ -20,7 +20,7 @@ export interface Stack {
   client: WorkOrderClient;
   config: Config;
   /** Rewrites the worker's session store (seller → session key). */
-  writeSessions(sessions: Record<string, string>): void;
+  writeSessions: (sessions: Record<string, string>) => void;
 }
 
 export const DEFAULT_SESSIONS = { 'seller-a': SELLER_A_SESSION, 'seller-b': SELLER_B_SESSION };

@@ -7,9 +7,7 @@ import { saveHistory } from '../helpers/histories';
 import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
 describe('when TOP says no, or time runs out', async () => {
-  const stack = await startStack();
-  const { sandbox, client, env } = stack;
-  const writeSessions = (sessions: Record<string, string>) => stack.writeSessions(sessions);
+  const { sandbox, client, env, writeSessions } = await startStack();
 
   const statusOf = async (id: string, wanted: string) =>
     await eventually(async () => {
