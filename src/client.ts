@@ -64,11 +64,18 @@ export class WorkOrderClient {
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
   ) {}
 
-  /** Connects the way every Temporal tool does (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS). */
-  static async connect(taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE): Promise<WorkOrderClient> {
+  /**
+   * Connects the way every Temporal tool does (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+   * TLS). Lazily: input is validated before the first network call, so a bad request fails fast even
+   * when the server is unreachable.
+   */
+  static fromEnvironment(taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE): WorkOrderClient {
     const { connectionOptions, namespace } = loadClientConnectConfig();
-    const connection = await Connection.connect(connectionOptions);
-    return new WorkOrderClient(new Client({ connection, namespace }), taskQueue);
+    return new WorkOrderClient(new Client({ connection: Connection.lazy(connectionOptions), namespace }), taskQueue);
+  }
+
+  async close(): Promise<void> {
+    await this.client.connection.close();
   }
 
   /** Starts the work order, or finds the one already running under the same id. */

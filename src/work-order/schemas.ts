@@ -7,21 +7,24 @@ import { z } from 'zod';
 /** Longest JSON text accepted for one node's business data; more belongs in the ISV's own storage. */
 export const MAX_NODE_DATA_BYTES = 8 * 1024;
 
+/** "is required" when missing, else `wrongType`. */
+const required = (wrongType: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : wrongType) });
+
 const workOrderId = z
-  .string({ error: 'must be a string' })
+  .string(required('must be a string'))
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits, _ . : - (starting with a letter or digit)');
 
 /** 64-bit TOP ids are decimal strings: a Number would lose digits beyond 2^53. */
 const topId = z
-  .string({ error: 'must be a decimal string (a Number would lose digits beyond 2^53)' })
+  .string(required('must be a decimal string (a Number would lose digits beyond 2^53)'))
   .regex(/^[1-9]\d{0,18}$/, 'must be a positive decimal id of at most 19 digits')
   .refine((id) => BigInt(id) <= 2n ** 63n - 1n, 'exceeds the 64-bit id range');
 
-const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) => z.string(required('must be a string')).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** A node's business data: a JSON object, bounded in size so it cannot bloat the workflow history. */
 const nodeData = z
-  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .record(z.string(), z.unknown(), required('must be a JSON object'))
   .refine((data) => utf8Length(JSON.stringify(data)) <= MAX_NODE_DATA_BYTES, `must be at most ${MAX_NODE_DATA_BYTES} bytes of JSON`);
 
 /** `2 days`, `36h`, `90m`, or milliseconds. */

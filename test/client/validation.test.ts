@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { InvalidInputError, WorkOrderNotFoundError, workflowIdFor } from '../../src/client';
+import { ConfigError, loadConfig } from '../../src/config';
+import { progressSignal, reportProgressUpdate } from '../../src/workflows/messages';
+import { eventually, startStack } from '../helpers/stack';
+import { callsFor, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
+
+const run = promisify(execFile);
+const BIN = resolve(__dirname, '../../bin/work-order.js');
+
+describe('bad input is refused at the edge, naming the field, and nothing starts', async () => {
+  const { sandbox, client, env, config } = await startStack();
+
+  const rejects = async (call: Promise<unknown>, field: RegExp) => {
+    await assert.rejects(call, (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError, String(error));
+      assert.match(error.message, field);
+      return true;
+    });
+  };
+
+  it('start: every wrong field is named and no workflow exists afterwards', async () => {
+    const id = newWorkOrderId();
+    const cases: [unknown, RegExp][] = [
+      [{ ...fullWorkOrder(id), seller: undefined }, /seller: is required/],
+      [{ ...fullWorkOrder(id), workOrderId: 'has spaces' }, /workOrderId: must be 1-64 letters/],
+      [{ ...fullWorkOrder(id), bizOrderId: Number('4012345678901234567') }, /bizOrderId: must be a decimal string/],
+      [{ ...fullWorkOrder(id), identification: { detailOrderId: '1', refundId: '123456789012345678901' } }, /identification\.refundId/],
+      [{ ...fullWorkOrder(id), alime: { asyncCode: '' } }, /alime\.asyncCode: must not be empty/],
+      [{ ...fullWorkOrder(id), alime: { asyncCode: 'a', firstNodeData: { blob: 'x'.repeat(9000) } } }, /alime\.firstNodeData: must be at most 8192 bytes/],
+      [{ ...fullWorkOrder(id), sla: { within: 'soon' } }, /sla\.within: must be a duration/],
+      [{ ...fullWorkOrder(id), unexpected: true }, /unexpected/],
+      ['not an object', /\(input\)/],
+    ];
+    for (const [input, field] of cases) await rejects(client.start(input as never), field);
+    await assert.rejects(env.client.workflow.getHandle(workflowIdFor(id)).describe());
+    assert.equal(callsFor(sandbox, id, undefined).length, 0);
+  });
+
+  it('progress, completion, cancellation, ids and list filters are checked before anything is sent', async () => {
+    const id = newWorkOrderId();
+    await client.start(fullWorkOrder(id));
+    await rejects(client.reportProgress(id, { progressId: 'p', node: '' }), /node: must not be empty/);
+    await rejects(client.reportProgress(id, { progressId: 'p', node: 'n', data: { big: 'y'.repeat(10_000) } }), /data: must be at most 8192 bytes/);
+    await rejects(client.sendProgress(id, { node: 'n' } as never), /progressId: is required/);
+    await rejects(client.complete(id, { resultMessage: 42 } as never), /resultMessage: must be a string/);
+    await rejects(client.cancel(id, {} as never), /reason: is required/);
+    await rejects(client.status('bad id!'), /work order id/);
+    await rejects(client.retry(''), /work order id/);
+    await rejects(client.list({ status: 'sleeping' } as never), /status/);
+    await rejects(client.list({ node: 'a" OR 1=1' }), /node/);
+    const view = await client.status(id);
+    assert.equal(view.progressReceived, 0);
+    await assert.rejects(client.status('WO-never-started'), WorkOrderNotFoundError);
+    await client.cancel(id, { reason: 'test over' });
+    await client.result(id);
+  });
+
+  it('the Update validator rejects a malformed report before it enters history; a malformed signal is counted, not applied', async () => {
+    const id = newWorkOrderId();
+    await client.start(fullWorkOrder(id));
+    const handle = env.client.workflow.getHandle(workflowIdFor(id));
+    await assert.rejects(handle.executeUpdate(reportProgressUpdate, { args: [{ progressId: 'x', node: 'n', data: { huge: 'z'.repeat(20_000) } }] }), (error: unknown) => {
+      assert.ok(error instanceof WorkflowUpdateFailedError);
+      assert.match(String((error.cause)?.message), /data: must be at most 8192 bytes/);
+      return true;
+    });
+    await handle.signal(progressSignal, { node: 'no-id' } as never);
+    const view = await eventually(async () => {
+      const v = await client.status(id);
+      return v.rejectedMessages === 1 ? v : undefined;
+    }, 'malformed signal counted');
+    assert.equal(view.progressReceived, 0);
+    const history = await handle.fetchHistory();
+    assert.ok(!history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes), 'no update was accepted into history');
+    assert.ok(!JSON.stringify(history).includes('z'.repeat(100)), 'the oversized payload is nowhere in history');
+    // Still healthy.
+    await client.reportProgress(id, { progressId: 'ok', node: 'fine' });
+    await client.complete(id, { resultMessage: 'done' });
+    assert.equal((await client.result(id)).status, 'completed');
+  });
+
+  it('the CLI drives a work order and refuses bad input with exit code 2', async () => {
+    const cliEnv = { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE };
+    const cli = (args: string[], stdin?: string) => {
+      const child = run(process.execPath, [BIN, ...args], { env: cliEnv });
+      child.child.stdin?.end(stdin ?? '');
+      return child;
+    };
+    const id = newWorkOrderId('WO-CLI');
+
+    const started = JSON.parse((await cli(['start', '-'], JSON.stringify(fullWorkOrder(id)))).stdout);
+    assert.equal(started.workflowId, workflowIdFor(id));
+    const ack = JSON.parse((await cli(['progress', id], JSON.stringify({ progressId: 'c1', node: 'cli-node' }))).stdout);
+    assert.deepEqual(ack, { accepted: true, progressReceived: 1 });
+    await cli(['complete', id], JSON.stringify({ resultMessage: 'done from the CLI' }));
+    assert.equal((await client.result(id)).status, 'completed');
+    const status = JSON.parse((await cli(['status', id])).stdout);
+    assert.equal(status.status, 'completed');
+    const listed = await eventually(async () => {
+      const rows = JSON.parse((await cli(['list', '--status', 'completed'])).stdout) as { workOrderId: string }[];
+      return rows.some((r) => r.workOrderId === id) ? rows : undefined;
+    }, 'completed work order listed by the CLI');
+    assert.ok(listed.length >= 1);
+
+    const badId = newWorkOrderId('WO-CLIBAD');
+    await assert.rejects(cli(['start'], JSON.stringify({ workOrderId: badId, seller: 'seller-a', bizOrderId: 12 })), (error: { code: number; stderr: string }) => {
+      assert.equal(error.code, 2);
+      assert.match(error.stderr, /bizOrderId: must be a decimal string/);
+      return true;
+    });
+    await assert.rejects(cli(['start'], '{not json'), (error: { code: number; stderr: string }) => error.code === 2 && /not valid JSON/.test(error.stderr));
+    await assert.rejects(cli(['frobnicate']), (error: { code: number; stderr: string }) => error.code === 2 && /unknown command/.test(error.stderr));
+    await assert.rejects(env.client.workflow.getHandle(workflowIdFor(badId)).describe());
+  });
+});
+
+describe('worker configuration', () => {
+  const valid = { TOP_GATEWAY_URL: 'https://gw.api.taobao.com/router/rest', TOP_APP_KEY: '12345678', TOP_APP_SECRET: 'super-secret-value', TOP_SESSIONS_FILE: '/tmp/s.json' };
+
+  it('applies defaults to a minimal valid environment', () => {
+    const config = loadConfig(valid);
+    assert.equal(config.TOP_SIGN_METHOD, 'hmac-sha256');
+    assert.equal(config.TEMPORAL_TASK_QUEUE, 'taobao-work-orders');
+    assert.equal(config.TOP_CALLS_PER_SECOND, 50);
+  });
+
+  it('names every wrong variable and never prints a value', () => {
+    assert.throws(
+      () => loadConfig({ ...valid, TOP_GATEWAY_URL: 'ftp://x', TOP_SIGN_METHOD: 'sha1', TOP_CALLS_PER_SECOND: '-3', TOP_APP_SECRET: undefined, TOP_WORK_ORDER_STATUS_CODES: '{"created":' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const name of ['TOP_GATEWAY_URL', 'TOP_SIGN_METHOD', 'TOP_CALLS_PER_SECOND', 'TOP_APP_SECRET', 'TOP_WORK_ORDER_STATUS_CODES']) assert.match(error.message, new RegExp(name));
+        return true;
+      },
+    );
+    assert.throws(() => loadConfig({ ...valid, TOP_APP_KEY: 'has spaces super-secret-value' }), (error: Error) => !error.message.includes('super-secret-value'));
+  });
+});
