@@ -115,9 +115,9 @@ describe('when TOP says no, or time runs out', async () => {
     const final = await client.result(id);
     assert.equal(final.status, 'completed');
     assert.equal(final.progressReceived, 12);
-    let runs = 0;
-    for await (const _ of env.client.workflow.list({ query: `WorkflowId = "${workflowIdFor(id)}"` })) runs += 1;
-    assert.ok(runs >= 2, `continued as new (${runs} runs)`);
+    const runs: string[] = [];
+    for await (const run of env.client.workflow.list({ query: `WorkflowId = "${workflowIdFor(id)}"` })) runs.push(run.runId);
+    assert.ok(runs.length >= 2, `continued as new (${runs.length} runs)`);
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), [
       'emit:created',
       'case:1',
@@ -127,7 +127,8 @@ describe('when TOP says no, or time runs out', async () => {
       'notify:completed!',
       'emit:completed',
     ]);
-    await saveHistory(env, workflowIdFor(id), 'continue-as-new-last-run');
+    await saveHistory(env, workflowIdFor(id), 'continue-as-new-first-run', runs.at(-1));
+    await saveHistory(env, workflowIdFor(id), 'continue-as-new-last-run', runs[0]);
   });
 
   it('with 30% transient faults (isp errors and HTTP 502) every work order still completes, each call accepted once', async () => {
