@@ -12,6 +12,9 @@ export const faultsSchema = z.strictObject({
   dropRate: rate.default(0),
   /** Added to every call before it is answered. */
   latencyMs: z.int().min(0).max(120_000).default(0),
+  /** Calls mentioning one of these ids fail with an `isp.*` error at `flakyRate`: transient trouble for chosen work orders. */
+  flakyIds: z.array(z.string().min(1)).max(10_000).default([]),
+  flakyRate: rate.default(0.5),
   /** Calls mentioning one of these ids (work order, case, refund, order, async code) fail inside the envelope. */
   businessErrorIds: z.array(z.string().min(1)).max(10_000).default([]),
   /** Per-app frequency limit; exceeding it bans the app for `banSeconds` with code 7. */

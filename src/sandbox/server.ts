@@ -156,8 +156,8 @@ export class TopSandbox {
       layouts,
       params: business as Record<string, unknown>,
     };
-    const reject = (error: GatewayError, outcome: RecordedCall['outcome'] = 'rejected', seller?: string): void => {
-      this.recorder.add({ ...base, seller, outcome, code: error.code, subCode: error.sub_code });
+    const reject = (error: GatewayError, outcome: RecordedCall['outcome'] = 'rejected', seller?: string, parsedParams?: Record<string, unknown>): void => {
+      this.recorder.add({ ...base, ...(parsedParams ? { params: parsedParams } : {}), seller, outcome, code: error.code, subCode: error.sub_code });
       this.#send(res, format, 'error_response', error);
     };
 
@@ -183,7 +183,11 @@ export class TopSandbox {
 
     const parsed = api.parse(business);
     if (!parsed.ok) return reject(parsed.error, 'rejected', seller);
-    const failingId = idsIn(parsed.business).find((id) => this.#faults.businessErrorIds.includes(id));
+    const ids = idsIn(parsed.business);
+    if (ids.some((id) => this.#faults.flakyIds.includes(id)) && chance(this.#faults.flakyRate)) {
+      return reject(gatewayErrors.remoteServiceError(), 'isp-error', seller, parsed.business);
+    }
+    const failingId = ids.find((id) => this.#faults.businessErrorIds.includes(id));
     const outcome = failingId === undefined ? 'ok' : 'business-error';
     this.recorder.add({ ...base, params: parsed.business, seller, outcome });
     const body = failingId === undefined ? api.success() : api.businessFailure(`injected business failure for ${failingId}`);
