@@ -38,6 +38,8 @@ export async function createWorker(config: Config, connection: NativeConnection,
     interceptors: { activity: [topFailureInterceptor] },
     // The TOP app's call budget: enforced by the server for the whole task queue, across workers.
     maxTaskQueueActivitiesPerSecond: config.TOP_CALLS_PER_SECOND,
+    // Eagerly executed activities skip the server's task-queue dispatch, and with it the rate limit above.
+    maxEagerActivityReservationsPerWorkflowTask: 0,
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     // Bounded explicitly: the default is a heap heuristic, and a workflow-thread OOM kills the worker.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,

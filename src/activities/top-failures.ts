@@ -17,7 +17,7 @@ export function toRetryDecision(error: unknown): unknown {
       type: `TopError:${error.classification}`,
       message: error.message,
       nonRetryable: !error.retryable,
-      nextRetryDelay: error.classification === 'rate-limited' ? error.retryAfterMs : undefined,
+      nextRetryDelay: error.classification === 'rate-limited' ? afterBan(error.retryAfterMs ?? 1_000) : undefined,
       details: [error.toJSON()],
     });
   }
@@ -28,6 +28,14 @@ export function toRetryDecision(error: unknown): unknown {
     return ApplicationFailure.create({ type: 'TopInputError', message: error.message, nonRetryable: true, details: [{ classification: 'business', issues: error.issues }] });
   }
   return error;
+}
+
+/**
+ * The ban's end plus a random spread of up to half the ban (at least 1 s): every call banned in the same
+ * second would otherwise come back in the same instant and trip the limit again.
+ */
+function afterBan(banMs: number): number {
+  return banMs + Math.floor(Math.random() * Math.max(1_000, banMs / 2));
 }
 
 class TopFailureInterceptor implements ActivityInboundCallsInterceptor {

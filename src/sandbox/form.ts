@@ -13,7 +13,7 @@ export class BodyTooLargeError extends Error {}
 /**
  * Gathers parameters the way the gateway does: from the query string and from the body, whether
  * urlencoded (Java/Python/PHP SDKs) or multipart (the official Node SDK), merged into one set.
- * Body parsing is undici's WHATWG `Request.formData()`, not ours.
+ * Urlencoded bodies are read by URLSearchParams, multipart ones by undici's WHATWG `Request.formData()`.
  */
 export async function readParams(req: IncomingMessage, maxBodyBytes: number): Promise<ReceivedParams> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -29,7 +29,10 @@ export async function readParams(req: IncomingMessage, maxBodyBytes: number): Pr
     : contentType.startsWith('application/x-www-form-urlencoded')
       ? 'urlencoded'
       : undefined;
-  if (layout && body.length > 0) {
+  if (layout === 'urlencoded' && body.length > 0) {
+    for (const [name, value] of new URLSearchParams(body.toString('utf8'))) params[name] = value;
+    layouts.push(layout);
+  } else if (layout === 'multipart' && body.length > 0) {
     const form = await new Request('http://sandbox/', { method: 'POST', headers: { 'content-type': contentType }, body }).formData();
     for (const [name, value] of form) {
       if (typeof value === 'string') params[name] = value; // file uploads are neither signed nor used here

@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { WorkOrderClient } from '../../src/client';
+import { loadConfig, type Config } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
+import { freePort, startDevServer, startNode, type Child } from './processes';
+
+export interface BenchStack {
+  address: string;
+  gatewayUrl: string;
+  sandboxUrl: string;
+  server: Child;
+  sandbox: Child;
+  client: Client;
+  nativeConnection: NativeConnection;
+  config(overrides?: Record<string, string>): Config;
+  workOrders(taskQueue: string): WorkOrderClient;
+  stop(): Promise<void>;
+}
+
+/** A dev server on SQLite/WAL and the sandbox, each in its own process; clients in this one. */
+export async function startBenchStack(): Promise<BenchStack> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const server = await startDevServer();
+  const port = await freePort();
+  const sandbox = await startNode('src/sandbox/main.ts', { TOP_SANDBOX_PORT: String(port) }, /TOP sandbox gateway/);
+  const sandboxUrl = `http://127.0.0.1:${port}`;
+  const sessionsFile = join(mkdtempSync(join(tmpdir(), 'bench-sessions-')), 'sessions.json');
+  writeFileSync(sessionsFile, JSON.stringify(Object.fromEntries(Object.entries(SANDBOX_DEFAULTS.sessions).map(([key, grant]) => [grant.seller, key]))));
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  return {
+    address: server.address,
+    gatewayUrl: `${sandboxUrl}/router/rest`,
+    sandboxUrl,
+    server,
+    sandbox,
+    client,
+    nativeConnection,
+    config: (overrides = {}) =>
+      loadConfig({
+        TOP_GATEWAY_URL: `${sandboxUrl}/router/rest`,
+        TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+        TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+        TOP_SESSIONS_FILE: sessionsFile,
+        TOP_CALLS_PER_SECOND: '10000',
+        ...overrides,
+      }),
+    workOrders: (taskQueue) => new WorkOrderClient(client, taskQueue),
+    stop: async () => {
+      await nativeConnection.close();
+      await connection.close();
+      await sandbox.stop();
+      await server.stop();
+    },
+  };
+}
+
+/** The sandbox's record, over its admin endpoint. */
+export async function sandboxCalls(sandboxUrl: string, query = ''): Promise<{ method: string; outcome: string; receivedAt: number; params: Record<string, any> }[]> {
+  const response = await fetch(`${sandboxUrl}/admin/calls${query}`);
+  return ((await response.json()) as { calls: never[] }).calls;
+}
+
+export async function setSandboxFaults(sandboxUrl: string, faults: object): Promise<void> {
+  const response = await fetch(`${sandboxUrl}/admin/faults`, { method: 'PUT', body: JSON.stringify(faults) });
+  if (!response.ok) throw new Error(await response.text());
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+export async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await task(items[next++]!);
+    }),
+  );
+}

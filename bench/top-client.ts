@@ -1,0 +1,169 @@
+/**
+ * Benchmark 1: our TOP client against the published Node TOP clients and a bare undici request carrying
+ * the same signed form (the ceiling), all calling the TOP sandbox (its own process, no injected latency),
+ * interleaved round by round at concurrency 1, 16 and 64.
+ *
+ * The published clients format `timestamp` in the host's time zone, so this process runs with
+ * TZ=Asia/Shanghai, the zone the gateway expects. All clients sign with md5 (the only method the
+ * published ones support).
+ */
+process.env.TZ = 'Asia/Shanghai';
+
+import { performance } from 'node:perf_hooks';
+import { ApiClient } from 'ali-topsdk';
+import NodeTaobaoTopClient from 'node-taobao-topclient';
+import { Pool } from 'undici';
+import { SANDBOX_DEFAULTS } from '../src/sandbox/server';
+import { formatTopTime, RDC_CASE_UPDATE, signTopRequest, TopClient, updateIdentificationCase } from '../src/top';
+import { freePort, startNode } from './lib/processes';
+import { percentile, report, type Row } from './lib/report';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCIES = [1, 16, 64];
+const SESSION = Object.keys(SANDBOX_DEFAULTS.sessions)[0]!;
+const { appKey, appSecret } = SANDBOX_DEFAULTS;
+
+/** The business parameter every client sends: 64-bit ids as JSON numbers. */
+const param = { detail_order_id: 194467217119131, occur_time: 1_700_000_000, operate_type: 1, operate_tips: '创建鉴定工单', outer_case_id: 'BENCH-1', refund_id: 147822831913191 };
+
+type Call = () => Promise<unknown>;
+
+function contenders(gatewayUrl: string): Record<string, { call: Call; close?: () => Promise<void> }> {
+  const ours = new TopClient({ gatewayUrl, appKey, appSecret, signMethod: 'md5', connections: 64 });
+  const official = new ApiClient({ appkey: appKey, appsecret: appSecret, url: gatewayUrl });
+  const community = new NodeTaobaoTopClient({ appkey: appKey, appsecret: appSecret, REST_URL: gatewayUrl });
+  const url = new URL(gatewayUrl);
+  const pool = new Pool(url.origin, { connections: 64 });
+  return {
+    'ours (src/top)': {
+      call: () =>
+        updateIdentificationCase(
+          ours,
+          { param: { ...param, detail_order_id: '194467217119131', refund_id: '147822831913191', operate_type: 1 } },
+          { session: SESSION },
+        ),
+      close: () => ours.close(),
+    },
+    'ali-topsdk (official)': {
+      call: () =>
+        new Promise((resolve, reject) =>
+          official.execute(RDC_CASE_UPDATE, { param, session: SESSION }, (error, response) => (error ? reject(new Error(JSON.stringify(error))) : resolve(response))),
+        ),
+    },
+    'node-taobao-topclient': { call: () => community.execute(RDC_CASE_UPDATE, { param, session: SESSION }) },
+    'bare undici (ceiling)': {
+      call: async () => {
+        const params: Record<string, string> = {
+          method: RDC_CASE_UPDATE,
+          app_key: appKey,
+          session: SESSION,
+          timestamp: formatTopTime(Date.now()),
+          format: 'json',
+          v: '2.0',
+          sign_method: 'md5',
+          param: JSON.stringify(param),
+        };
+        params.sign = signTopRequest(params, appSecret, 'md5');
+        const response = await pool.request({
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+          body: new URLSearchParams(params).toString(),
+        });
+        const body = (await response.body.json()) as Record<string, unknown>;
+        if (!body.rdc_aligenius_identification_case_update_response) throw new Error(JSON.stringify(body));
+      },
+      close: () => pool.close(),
+    },
+  };
+}
+
+async function runCell(call: Call, concurrency: number, seconds: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          await call();
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { latencies, errors, elapsed, cpuMicros: cpu.user + cpu.system };
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const sandbox = await startNode('src/sandbox/main.ts', { TOP_SANDBOX_PORT: String(port) }, /TOP sandbox gateway/);
+  const gatewayUrl = `http://127.0.0.1:${port}/router/rest`;
+  const clients = contenders(gatewayUrl);
+  const names = Object.keys(clients);
+  const totals = new Map<string, { latencies: number[]; errors: number; elapsed: number; cpuMicros: number }>();
+  try {
+    for (const name of names) await runCell(clients[name]!.call, 4, 0.5); // warm-up: JIT, connections
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const concurrency of CONCURRENCIES) {
+        // Rotate the order each round so no client always runs first or last.
+        for (const name of names.map((_, i) => names[(i + round) % names.length]!)) {
+          const cell = await runCell(clients[name]!.call, concurrency, SECONDS);
+          const key = `${name}|${concurrency}`;
+          const total = totals.get(key) ?? { latencies: [], errors: 0, elapsed: 0, cpuMicros: 0 };
+          total.latencies.push(...cell.latencies);
+          total.errors += cell.errors;
+          total.elapsed += cell.elapsed;
+          total.cpuMicros += cell.cpuMicros;
+          totals.set(key, total);
+        }
+      }
+    }
+  } finally {
+    for (const client of Object.values(clients)) await client.close?.();
+    await sandbox.stop();
+  }
+
+  const rows: Row[] = [];
+  for (const concurrency of CONCURRENCIES) {
+    for (const name of names) {
+      const t = totals.get(`${name}|${concurrency}`)!;
+      const sorted = t.latencies.sort((a, b) => a - b);
+      rows.push({
+        client: name,
+        concurrency,
+        'calls/s': sorted.length / t.elapsed,
+        'p50 ms': percentile(sorted, 50),
+        'p99 ms': percentile(sorted, 99),
+        'CPU µs/call': sorted.length ? t.cpuMicros / sorted.length : NaN,
+        errors: t.errors,
+      });
+    }
+  }
+  const at64 = (name: string) => rows.find((r) => r.client === name && r.concurrency === 64)!;
+  const ours = at64('ours (src/top)');
+  const official = at64('ali-topsdk (official)');
+  const bare = at64('bare undici (ceiling)');
+  const targets = {
+    'throughput vs official at 64 (target ≥ 5×)': (ours['calls/s'] as number) / (official['calls/s'] as number),
+    'p99 vs official at 64 (target < 1)': (ours['p99 ms'] as number) / (official['p99 ms'] as number),
+    'throughput vs bare undici at 64 (target ≥ 0.85)': (ours['calls/s'] as number) / (bare['calls/s'] as number),
+  };
+  const summary = Object.entries(targets)
+    .map(([k, v]) => `${k}: **${v.toFixed(2)}**`)
+    .join('; ');
+  report('top-client', '1. TOP client: calls to the sandbox (taobao.rdc.aligenius.identification.case.update)', rows, {
+    targets,
+    note: `${summary}. ${ROUNDS} interleaved rounds of ${SECONDS} s per cell; sandbox in its own process; TZ=Asia/Shanghai for the published clients' local-time timestamps; CPU is this process's user+system time per successful call.`,
+  });
+}
+
+void main();
