@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_DEFAULTS } from '../src/sandbox/server';
-import { rssMiB, startNode } from './lib/processes';
+import { rssMiB, startNode } from '../src/dev/processes';
 import { report, type Row } from './lib/report';
 import { pool, startBenchStack } from './lib/stack';
 

@@ -15,7 +15,7 @@ import NodeTaobaoTopClient from 'node-taobao-topclient';
 import { Pool } from 'undici';
 import { SANDBOX_DEFAULTS } from '../src/sandbox/server';
 import { formatTopTime, RDC_CASE_UPDATE, signTopRequest, TopClient, updateIdentificationCase } from '../src/top';
-import { freePort, startNode } from './lib/processes';
+import { freePort, startNode } from '../src/dev/processes';
 import { percentile, report, type Row } from './lib/report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);

@@ -5,6 +5,7 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import {
   cancellation,
   completion,
@@ -71,7 +72,9 @@ export class WorkOrderClient {
    */
   static fromEnvironment(taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE): WorkOrderClient {
     const { connectionOptions, namespace } = loadClientConnectConfig();
-    return new WorkOrderClient(new Client({ connection: Connection.lazy(connectionOptions), namespace }), taskQueue);
+    const codec = codecFromEnvironment();
+    const dataConverter = codec ? encryptingDataConverter(codec) : undefined;
+    return new WorkOrderClient(new Client({ connection: Connection.lazy(connectionOptions), namespace, dataConverter }), taskQueue);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { codecFromEnvironment } from './codec/aes-gcm-codec';
 import { DEFAULT_STATUS_CODES, type WorkOrderStatusCodes } from './activities/work-order-activities';
 import { SIGN_METHODS } from './top';
 
@@ -41,6 +42,9 @@ export const configSchema = z.object({
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(20_000),
   /** A workflow bundle prebuilt by `npm run build`; without it the worker bundles at start-up. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /** Payload encryption (optional): JSON `{ "<key id>": "<32 bytes, base64>" }` and the id of the key that encrypts. */
+  PAYLOAD_CODEC_KEYS: z.string().min(1).optional(),
+  PAYLOAD_CODEC_KEY_ID: z.string().min(1).optional(),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -52,7 +56,14 @@ export class ConfigError extends Error {
 /** Reads and validates the configuration; the error names every wrong variable and never shows a value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    try {
+      codecFromEnvironment(parsed.data); // keys must be usable before the worker starts, not at the first payload
+    } catch (error) {
+      throw new ConfigError(`invalid configuration:\n  ${(error as Error).message}`);
+    }
+    return parsed.data;
+  }
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
   throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from './activities/work-order-activities';
 import { FileSessionStore } from './activities/sessions';
 import { topFailureInterceptor } from './activities/top-failures';
+import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { loadConfig, type Config } from './config';
 import { TopClient } from './top';
 
@@ -29,9 +30,11 @@ export async function createWorker(config: Config, connection: NativeConnection,
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.WORKFLOW_BUNDLE_PATH
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
     : { workflowsPath: require.resolve('./workflows') };
+  const codec = codecFromEnvironment(config);
   const worker = await Worker.create({
     connection,
     namespace,
+    dataConverter: codec ? encryptingDataConverter(codec) : undefined,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
     activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES }),

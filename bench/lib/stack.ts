@@ -6,7 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { WorkOrderClient } from '../../src/client';
 import { loadConfig, type Config } from '../../src/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
-import { freePort, startDevServer, startNode, type Child } from './processes';
+import { freePort, startDevServer, startNode, type Child } from '../../src/dev/processes';
 
 export interface BenchStack {
   address: string;

@@ -10,8 +10,9 @@ export const faultsSchema = z.strictObject({
   http502Rate: rate.default(0),
   /** Fraction of calls whose connection is closed with no answer at all. */
   dropRate: rate.default(0),
-  /** Added to every call before it is answered. */
+  /** Added before answering `latencyRate` of the calls (all of them by default). */
   latencyMs: z.int().min(0).max(120_000).default(0),
+  latencyRate: rate.default(1),
   /** Calls mentioning one of these ids fail with an `isp.*` error at `flakyRate`: transient trouble for chosen work orders. */
   flakyIds: z.array(z.string().min(1)).max(10_000).default([]),
   flakyRate: rate.default(0.5),

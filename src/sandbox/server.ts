@@ -169,7 +169,7 @@ export class TopSandbox {
       const banSeconds = this.#limiter.check(params.app_key!, this.#faults.rateLimit, this.#options.now());
       if (banSeconds > 0) return reject(gatewayErrors.appCallLimited(banSeconds), 'rate-limited', seller);
     }
-    if (this.#faults.latencyMs > 0) await delay(this.#faults.latencyMs);
+    if (this.#faults.latencyMs > 0 && chance(this.#faults.latencyRate)) await delay(this.#faults.latencyMs);
     if (chance(this.#faults.dropRate)) {
       this.recorder.add({ ...base, seller, outcome: 'dropped' });
       req.socket.destroy();

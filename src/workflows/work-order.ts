@@ -1,4 +1,4 @@
-import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched } from '@temporalio/workflow';
 import type { WorkOrderInput } from '../work-order/schemas';
 import type { WorkOrderView } from './status';
 import { topSteps, type TopSteps } from './top-steps';
@@ -51,6 +51,9 @@ export async function workOrderWorkflow(input: WorkOrderInput, carried?: Carried
  * Closes what exists on TOP: the case if it was opened, 店小蜜's view, the Qianniu work order if it was
  * created. Always runs to the end, even when the workflow itself is being cancelled.
  */
+/** Patch id: the final 店小蜜 notification moved before the case is completed (closing latency). */
+const NOTIFY_ALIME_FIRST_ON_CLOSE = 'notify-alime-first-on-close';
+
 function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrderView> {
   const { alime } = order.input;
   const finalNode = ending.kind === 'completed' ? ending.completion.finalNode : ending.kind;
@@ -58,8 +61,11 @@ function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrd
   const note = ending.kind === 'completed' ? ending.completion.resultMessage : ending.kind === 'cancelled' ? `工单已取消: ${ending.reason}` : '工单超时关闭';
   return CancellationScope.nonCancellable(async () => {
     order.startClosing(ending, finalNode);
+    // 店小蜜 faces the buyer, so it hears first. Runs recorded before this change closed the case first.
+    const buyerFirst = patched(NOTIFY_ALIME_FIRST_ON_CLOSE);
+    if (alime && buyerFirst) await top.notifyNode(finalNode, finalData, true, ending.at);
     if (order.view.onTop.case) await top.updateCase('complete', note, ending.at);
-    if (alime) await top.notifyNode(finalNode, finalData, true, ending.at);
+    if (alime && !buyerFirst) await top.notifyNode(finalNode, finalData, true, ending.at);
     if (order.view.onTop.createdEvent) await top.emitEvent(ending.kind, note, ending.at);
     return order.closed(ending.kind);
   });

@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { codecFromEnvironment, encryptingDataConverter } from '../../src/codec/aes-gcm-codec';
 import { WorkOrderClient } from '../../src/client';
 import { loadConfig, type Config } from '../../src/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
@@ -57,7 +59,10 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     await sandbox.close();
     await env.teardown();
   });
-  return { env, sandbox, client: new WorkOrderClient(env.client, config.TEMPORAL_TASK_QUEUE), config, writeSessions };
+  // With payload encryption configured, the client must encode like the worker does.
+  const codec = codecFromEnvironment(config);
+  const temporalClient = codec ? new Client({ connection: env.connection, dataConverter: encryptingDataConverter(codec) }) : env.client;
+  return { env, sandbox, client: new WorkOrderClient(temporalClient, config.TEMPORAL_TASK_QUEUE), config, writeSessions };
 }
 
 /** Polls `probe` until it returns a value that is not undefined (bounded: a test never hangs). */

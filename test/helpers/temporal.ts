@@ -6,9 +6,9 @@ import { startLocalTemporal, type LocalTemporalOptions } from '../../src/dev/tem
 let runtimeInstalled = false;
 
 /** The SDK runtime may be installed once per process; each test file is its own process. */
-export function installQuietRuntime(): void {
+export function installQuietRuntime(logger: DefaultLogger = new DefaultLogger('ERROR')): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({ logger });
   runtimeInstalled = true;
 }
 

@@ -43,8 +43,8 @@ describe('when TOP says no, or time runs out', async () => {
     const final = await client.result(id);
     assert.equal(final.status, 'completed');
     assert.equal(final.steps.filter((s) => s.outcome === 'failed').length, 1);
-    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'case:2', 'notify:completed!', 'emit:completed']);
-    await saveHistory(env, workflowIdFor(id), 'permanent-failure-then-retry');
+    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:completed!', 'case:2', 'emit:completed']);
+    await saveHistory(env, workflowIdFor(id), 'permanent-failure-then-retry-v2');
   });
 
   it('an expired session waits for the seller to re-authorize, then carries on with the new key', async () => {
@@ -90,8 +90,8 @@ describe('when TOP says no, or time runs out', async () => {
     assert.equal(description.typedSearchAttributes.get(WORK_ORDER_STATUS), 'escalated');
     await client.complete(id, { resultMessage: 'late but done' });
     assert.equal((await client.result(id)).status, 'completed');
-    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'case:2', 'notify:completed!', 'emit:completed']);
-    await saveHistory(env, workflowIdFor(id), 'sla-escalation');
+    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:completed!', 'case:2', 'emit:completed']);
+    await saveHistory(env, workflowIdFor(id), 'sla-escalation-v2');
   });
 
   it('SLA passed with close: escalated, then closed as timed out on TOP', async () => {
@@ -101,9 +101,9 @@ describe('when TOP says no, or time runs out', async () => {
     assert.equal(final.status, 'timed-out');
     assert.ok(final.escalatedAt);
     const calls = callsFor(sandbox, id);
-    assert.deepEqual(calls.map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'case:2', 'notify:timed-out!', 'emit:timed-out']);
+    assert.deepEqual(calls.map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:timed-out!', 'case:2', 'emit:timed-out']);
     assert.equal(calls[5]!.params.work_order_status, 'TIMED_OUT');
-    await saveHistory(env, workflowIdFor(id), 'sla-timed-out');
+    await saveHistory(env, workflowIdFor(id), 'sla-timed-out-v2');
   });
 
   it('continues as new before the history grows large, carrying progress that arrived meanwhile', async () => {
@@ -123,12 +123,12 @@ describe('when TOP says no, or time runs out', async () => {
       'case:1',
       'notify:accepted',
       ...nodes.map((n) => `notify:${n}`),
-      'case:2',
       'notify:completed!',
+      'case:2',
       'emit:completed',
     ]);
     await saveHistory(env, workflowIdFor(id), 'continue-as-new-first-run', runs.at(-1));
-    await saveHistory(env, workflowIdFor(id), 'continue-as-new-last-run', runs[0]);
+    await saveHistory(env, workflowIdFor(id), 'continue-as-new-last-run-v2', runs[0]);
   });
 
   it('with 30% transient faults (isp errors and HTTP 502) every work order still completes, each call accepted once', async () => {
@@ -141,7 +141,7 @@ describe('when TOP says no, or time runs out', async () => {
       const finals = await Promise.all(ids.map((id) => client.result(id)));
       assert.deepEqual(finals.map((f) => f.status), ids.map(() => 'completed'));
       for (const id of ids) {
-        assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:working', 'case:2', 'notify:completed!', 'emit:completed']);
+        assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:working', 'notify:completed!', 'case:2', 'emit:completed']);
       }
       const faulted = sandbox.calls().filter((c) => (c.outcome === 'isp-error' || c.outcome === 'http-502') && ids.some((id) => belongsTo(c, id)));
       assert.ok(faulted.length > 0, 'faults were really injected');

@@ -27,11 +27,11 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
       'notify:accepted',
       'notify:inspecting',
       'notify:inspected',
-      'case:2',
       'notify:finished!',
+      'case:2',
       'emit:completed',
     ]);
-    const [created, open, first, inspecting, , close, finalNotify, completed] = calls.map((c) => c.params as Record<string, any>);
+    const [created, open, first, inspecting, , finalNotify, close, completed] = calls.map((c) => c.params as Record<string, any>);
     // Qianniu event: deterministic event_id, ms timestamp, the 19-digit order id intact, routing fields.
     assert.equal(created!.event_id, `${id}:created`);
     assert.equal(created!.work_order_status, 'CREATED');
@@ -57,7 +57,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     // The closing steps all carry the moment completion arrived, whenever each call actually ran.
     assert.equal(close!.param.occur_time, Math.floor(completed!.ts / 1000));
     assert.equal(finalNotify!.work_order_notify_dxm_command.gmt_time, formatTopTime(completed!.ts));
-    await saveHistory(env, workflowIdFor(id), 'happy-path');
+    await saveHistory(env, workflowIdFor(id), 'happy-path-v2');
   });
 
   it('without identification data no case is opened or closed', async () => {
@@ -67,7 +67,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await client.complete(id, { resultMessage: '已回复' });
     assert.equal((await client.result(id)).status, 'completed');
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'notify:accepted', 'notify:replying', 'notify:completed!', 'emit:completed']);
-    await saveHistory(env, workflowIdFor(id), 'no-identification-case');
+    await saveHistory(env, workflowIdFor(id), 'no-identification-case-v2');
   });
 
   it('without an AliMe async_code 店小蜜 is never called; progress still moves the node', async () => {
@@ -82,7 +82,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await client.complete(id, { resultMessage: '已处理' });
     assert.equal((await client.result(id)).status, 'completed');
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'case:2', 'emit:completed']);
-    await saveHistory(env, workflowIdFor(id), 'no-alime');
+    await saveHistory(env, workflowIdFor(id), 'no-alime-v2');
   });
 
   it('duplicates change nothing: a second start, a repeated progress report, a second completion', async () => {
@@ -104,7 +104,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await client.complete(id, { resultMessage: 'done twice' });
     const final = await client.result(id);
     assert.equal(final.closingReason, 'done once');
-    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:n1', 'notify:n2', 'case:2', 'notify:completed!', 'emit:completed']);
+    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:n1', 'notify:n2', 'notify:completed!', 'case:2', 'emit:completed']);
     const afterwards = await client.start(input);
     assert.equal(afterwards.alreadyClosed, true, 'starting a finished work order starts nothing');
     assert.equal(callsFor(sandbox, id).length, 8);
@@ -118,10 +118,10 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     const final = await client.result(id);
     assert.equal(final.status, 'cancelled');
     const calls = callsFor(sandbox, id);
-    assert.deepEqual(calls.map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:inspecting', 'case:2', 'notify:cancelled!', 'emit:cancelled']);
-    assert.equal((calls[4]!.params.param as Record<string, unknown>).operate_tips, '工单已取消: 买家撤销申请');
+    assert.deepEqual(calls.map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:inspecting', 'notify:cancelled!', 'case:2', 'emit:cancelled']);
+    assert.equal((calls[5]!.params.param as Record<string, unknown>).operate_tips, '工单已取消: 买家撤销申请');
     assert.equal(calls[6]!.params.work_order_status, 'CANCELLED');
-    await saveHistory(env, workflowIdFor(id), 'cancelled');
+    await saveHistory(env, workflowIdFor(id), 'cancelled-v2');
   });
 
   it('cancelling from Temporal itself (UI, CLI) closes on TOP the same way', async () => {
@@ -130,6 +130,6 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await eventually(async () => ((await client.status(id)).status === 'open' ? true : undefined), 'work order open');
     await env.client.workflow.getHandle(workflowIdFor(id)).cancel();
     assert.equal((await client.result(id)).status, 'cancelled');
-    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'case:2', 'notify:cancelled!', 'emit:cancelled']);
+    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:cancelled!', 'case:2', 'emit:cancelled']);
   });
 });

@@ -18,7 +18,9 @@ const quietBundlerLogger = {
 };
 
 /** Scenarios every workflow change must keep replaying; new ones are recorded with `npm run record-histories`. */
-const REQUIRED = ['happy-path', 'no-identification-case', 'no-alime', 'cancelled', 'sla-escalation', 'sla-timed-out', 'permanent-failure-then-retry', 'continue-as-new-first-run', 'continue-as-new-last-run'];
+const SCENARIOS = ['happy-path', 'no-identification-case', 'no-alime', 'cancelled', 'sla-escalation', 'sla-timed-out', 'permanent-failure-then-retry', 'continue-as-new-last-run'];
+/** The original recordings, and those made after the `notify-alime-first-on-close` patch (-v2). */
+const REQUIRED = [...SCENARIOS, ...SCENARIOS.map((name) => `${name}-v2`), 'continue-as-new-first-run'];
 
 const histories = readdirSync(HISTORIES_DIR)
   .filter((file) => file.endsWith('.json'))

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { temporalCliPath } from '../../src/dev/temporal-server';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { temporalCliPath } from './temporal-server';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -30,6 +30,8 @@ export function rssMiB(pid: number): number {
 export interface Child {
   process: ChildProcess;
   stop(): Promise<void>;
+  /** SIGKILL, no chance to clean up: a crash. */
+  kill(): Promise<void>;
 }
 
 function track(child: ChildProcess): Child {
@@ -42,6 +44,12 @@ function track(child: ChildProcess): Child {
       await Promise.race([exited, sleep(15_000)]);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
@@ -49,11 +57,11 @@ function track(child: ChildProcess): Child {
  * `temporal server start-dev` on a SQLite file with the pragmas the SDK's own stress CI uses, as a child
  * process we can measure. Returns once it accepts connections.
  */
-export async function startDevServer(): Promise<Child & { address: string }> {
+export async function startDevServer(reuse: { port?: number; db?: string } = {}): Promise<Child & { address: string; port: number; db: string }> {
   const cli = temporalCliPath();
   if (!cli) throw new Error('no temporal CLI: run scripts/install-temporal-cli.sh');
-  const port = await freePort();
-  const db = join(mkdtempSync(join(tmpdir(), 'bench-temporal-')), 'temporal.db');
+  const port = reuse.port ?? (await freePort());
+  const db = reuse.db ?? join(mkdtempSync(join(tmpdir(), 'temporal-')), 'temporal.db');
   const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', '--db-filename', db];
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
   for (const key of WORK_ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
@@ -64,7 +72,7 @@ export async function startDevServer(): Promise<Child & { address: string }> {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
       await connection.close();
-      return { ...track(child), address };
+      return { ...track(child), address, port, db };
     } catch {
       await sleep(200);
     }

@@ -1,0 +1,38 @@
+/**
+ * `npm run chaos`: the full fault runs, bounded in count and time. Prints, per fault class, the work orders
+ * run, completed, failed or stuck, the repeated TOP calls and whether their idempotency keys matched; exits
+ * non-zero on any lost, stuck or mis-keyed work order. CHAOS_SCALE=0.25 for a quicker pass.
+ */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { refusals, serverRestart, topFaults, workerCrashes, type ChaosReport } from './scenarios';
+
+const scale = Number(process.env.CHAOS_SCALE ?? 1);
+const n = (count: number) => Math.max(4, Math.round(count * scale));
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const reports: ChaosReport[] = [];
+  const run = async (scenario: () => Promise<ChaosReport>) => {
+    const report = await scenario();
+    reports.push(report);
+    console.log(`\n== ${report.scenario}: ${report.completed}/${report.workOrders} completed in ${report.seconds.toFixed(1)} s; ${report.callsMade} calls made; ${report.repeatedCalls} repeated accepted calls, ${report.repeatsWithDifferentKeys} with different keys`);
+    for (const note of report.notes) console.log(`   ${note}`);
+    for (const problem of report.failedOrStuck) console.log(`   PROBLEM ${problem}`);
+  };
+  await run(() => workerCrashes(n(200), 5));
+  await run(() => serverRestart(n(60)));
+  await run(() => topFaults(n(40), { latencyMs: 1500, latencyRate: 0.15 }, 'latency beyond the 1 s call timeout on 15% of calls'));
+  await run(() => topFaults(n(40), { dropRate: 0.2 }, 'dropped connections (20%)'));
+  await run(() => topFaults(n(40), { http502Rate: 0.2 }, 'HTTP 502 with an HTML page (20%)'));
+  await run(() => topFaults(n(40), { ispErrorRate: 0.3 }, 'isp errors (30%)'));
+  await run(() => topFaults(n(40), { rateLimit: { callsPerSecond: 20, banSeconds: 2 } }, 'rate limit 20 calls/s with 2 s bans'));
+  await run(() => refusals(n(20)));
+
+  console.log('\n| fault | work orders | completed | failed or stuck | repeated calls | repeats with other keys | calls made | s |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of reports) console.log(`| ${r.scenario} | ${r.workOrders} | ${r.completed} | ${r.failedOrStuck.length} | ${r.repeatedCalls} | ${r.repeatsWithDifferentKeys} | ${r.callsMade} | ${r.seconds.toFixed(0)} |`);
+  const bad = reports.filter((r) => r.failedOrStuck.length > 0 || r.repeatsWithDifferentKeys > 0 || r.completed !== r.workOrders);
+  process.exitCode = bad.length ? 1 : 0;
+}
+
+void main();

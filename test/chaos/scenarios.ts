@@ -1,0 +1,292 @@
+/**
+ * Fault scenarios shared by the fast subset in `npm test` and the full runs of `npm run chaos`. Each one
+ * runs real processes — the Temporal dev server, the worker (`src/worker.ts`) — and the TOP sandbox,
+ * injects a fault class, and reports what happened to every work order and every TOP call.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { WorkOrderClient } from '../../src/client';
+import { startDevServer, startNode, type Child } from '../../src/dev/processes';
+import type { RecordedCall } from '../../src/sandbox/recorder';
+import { SANDBOX_DEFAULTS, TopSandbox } from '../../src/sandbox/server';
+import type { FaultsInput } from '../../src/sandbox/faults';
+import { belongsTo, describeCall, fullWorkOrder } from '../helpers/work-orders';
+
+export interface ChaosReport {
+  scenario: string;
+  workOrders: number;
+  completed: number;
+  failedOrStuck: string[];
+  /** Accepted TOP calls beyond one per (work order, step). */
+  repeatedCalls: number;
+  /** Repeats whose idempotency keys differed from the first call: must be zero. */
+  repeatsWithDifferentKeys: number;
+  /** Every call that reached the sandbox, accepted or not. */
+  callsMade: number;
+  seconds: number;
+  notes: string[];
+}
+
+const EXPECTED_STEPS = ['emit:created', 'case:1', 'notify:accepted', 'notify:working', 'notify:completed!', 'case:2', 'emit:completed'];
+
+interface Rig {
+  sandbox: TopSandbox;
+  server: Child & { address: string; port: number; db: string };
+  startWorker(extraEnv?: Record<string, string>): Promise<Child>;
+  client: WorkOrderClient;
+  close(): Promise<void>;
+}
+
+async function rig(workerEnv: Record<string, string> = {}): Promise<Rig> {
+  const server = await startDevServer();
+  const sandbox = new TopSandbox();
+  await sandbox.start();
+  const sessionsFile = join(mkdtempSync(join(tmpdir(), 'chaos-')), 'sessions.json');
+  writeFileSync(sessionsFile, JSON.stringify({ 'seller-a': Object.keys(SANDBOX_DEFAULTS.sessions)[0] }));
+  const connection = await Connection.connect({ address: server.address });
+  const rigState = { server };
+  const startWorker = (extraEnv: Record<string, string> = {}) =>
+    startNode(
+      'src/worker.ts',
+      {
+        TEMPORAL_ADDRESS: rigState.server.address,
+        TEMPORAL_TASK_QUEUE: 'chaos',
+        TOP_GATEWAY_URL: sandbox.gatewayUrl,
+        TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+        TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+        TOP_SESSIONS_FILE: sessionsFile,
+        TOP_CALLS_PER_SECOND: '1000',
+        WORKER_SHUTDOWN_GRACE_MS: '1000',
+        ...workerEnv,
+        ...extraEnv,
+      },
+      /worker on task queue/,
+    );
+  return {
+    sandbox,
+    get server() {
+      return rigState.server;
+    },
+    set server(next) {
+      rigState.server = next;
+    },
+    startWorker,
+    client: new WorkOrderClient(new Client({ connection }), 'chaos'),
+    close: async () => {
+      await connection.close();
+      await sandbox.close();
+      await rigState.server.stop();
+    },
+  };
+}
+
+/** Starts, reports one progress, completes; returns once every work order has been sent everything. */
+async function drive(client: WorkOrderClient, ids: string[]): Promise<void> {
+  const inFlight = 25;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        await retrying(() => client.start(fullWorkOrder(id, { alime: { asyncCode: `ac-${id}`, firstNode: 'accepted' } })));
+        await retrying(() => client.reportProgress(id, { progressId: 'p1', node: 'working' }));
+        await retrying(() => client.complete(id, { resultMessage: 'done' }));
+      }
+    }),
+  );
+}
+
+/** A backend retries its own calls while the server restarts; the ids make that safe. */
+async function retrying<T>(call: () => Promise<T>, deadline = Date.now() + 120_000): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(500);
+    }
+  }
+}
+
+async function settle(client: WorkOrderClient, ids: string[], timeoutMs: number): Promise<{ completed: number; failedOrStuck: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  const failedOrStuck: string[] = [];
+  let completed = 0;
+  for (const id of ids) {
+    for (;;) {
+      const view = await client.status(id).catch(() => undefined);
+      if (view?.status === 'completed') {
+        completed += 1;
+        break;
+      }
+      if (Date.now() > deadline) {
+        failedOrStuck.push(`${id}: ${view ? `${view.status}, waiting for ${view.waitingFor}` : 'no status'}`);
+        break;
+      }
+      await sleep(250);
+    }
+  }
+  return { completed, failedOrStuck };
+}
+
+/** Repeated accepted calls per (work order, step), and whether each repeat carried the first call's keys. */
+function repeats(calls: RecordedCall[], ids: string[]): { repeatedCalls: number; repeatsWithDifferentKeys: number; wrongSequences: string[] } {
+  let repeatedCalls = 0;
+  let repeatsWithDifferentKeys = 0;
+  const wrongSequences: string[] = [];
+  for (const id of ids) {
+    const mine = calls.filter((c) => c.outcome === 'ok' && belongsTo(c, id));
+    const byStep = new Map<string, string[]>();
+    for (const call of mine) {
+      const step = describeCall(call);
+      byStep.set(step, [...(byStep.get(step) ?? []), JSON.stringify(call.params)]);
+    }
+    for (const versions of byStep.values()) {
+      repeatedCalls += versions.length - 1;
+      repeatsWithDifferentKeys += versions.filter((v) => v !== versions[0]).length;
+    }
+    const distinct = [...byStep.keys()];
+    if (JSON.stringify(distinct) !== JSON.stringify(EXPECTED_STEPS)) wrongSequences.push(`${id}: ${distinct.join(' ')}`);
+  }
+  return { repeatedCalls, repeatsWithDifferentKeys, wrongSequences };
+}
+
+/** 1. `kill -9` the worker at random moments while work orders run, restarting it each time. */
+export async function workerCrashes(workOrders: number, kills: number, tag = Date.now().toString(36)): Promise<ChaosReport> {
+  const r = await rig();
+  const started = Date.now();
+  const ids = Array.from({ length: workOrders }, (_, i) => `CRASH-${tag}-${i}`);
+  let worker = await r.startWorker();
+  const notes: string[] = [];
+  try {
+    const driving = drive(r.client, ids);
+    for (let k = 0; k < kills; k++) {
+      await sleep(300 + Math.random() * 1500);
+      await worker.kill();
+      notes.push(`kill -9 #${k + 1} after ${((Date.now() - started) / 1000).toFixed(1)} s, ${r.sandbox.calls({ outcome: 'ok' }).length} calls accepted so far`);
+      worker = await r.startWorker();
+    }
+    await driving;
+    const settled = await settle(r.client, ids, 180_000);
+    const calls = r.sandbox.calls();
+    const rep = repeats(calls, ids);
+    return { scenario: 'worker kill -9', workOrders, ...settled, failedOrStuck: [...settled.failedOrStuck, ...rep.wrongSequences], repeatedCalls: rep.repeatedCalls, repeatsWithDifferentKeys: rep.repeatsWithDifferentKeys, callsMade: calls.length, seconds: (Date.now() - started) / 1000, notes };
+  } finally {
+    await worker.stop();
+    await r.close();
+  }
+}
+
+/** 2. The dev server, on its database file, killed and restarted mid-run. */
+export async function serverRestart(workOrders: number, tag = Date.now().toString(36)): Promise<ChaosReport> {
+  const r = await rig();
+  const started = Date.now();
+  const ids = Array.from({ length: workOrders }, (_, i) => `RESTART-${tag}-${i}`);
+  const notes: string[] = [];
+  // Like a process manager would: a worker that exits (e.g. when the server stays away too long) is restarted.
+  let worker = await r.startWorker();
+  let supervising = true;
+  const supervisor = (async () => {
+    while (supervising) {
+      if (worker.process.exitCode !== null) {
+        notes.push(`worker exited with ${worker.process.exitCode}; restarted`);
+        worker = await r.startWorker().catch(() => worker);
+      }
+      await sleep(500);
+    }
+  })();
+  try {
+    const driving = drive(r.client, ids);
+    await sleep(1500);
+    const { port, db } = r.server;
+    await r.server.kill();
+    notes.push(`server killed after ${((Date.now() - started) / 1000).toFixed(1)} s with ${r.sandbox.calls({ outcome: 'ok' }).length} calls accepted`);
+    await sleep(2000);
+    r.server = await startDevServer({ port, db });
+    notes.push('server restarted on the same database file');
+    await driving;
+    const settled = await settle(r.client, ids, 180_000);
+    const calls = r.sandbox.calls();
+    const rep = repeats(calls, ids);
+    supervising = false;
+    await supervisor;
+    return { scenario: 'Temporal server kill -9 and restart', workOrders, ...settled, failedOrStuck: [...settled.failedOrStuck, ...rep.wrongSequences], repeatedCalls: rep.repeatedCalls, repeatsWithDifferentKeys: rep.repeatsWithDifferentKeys, callsMade: calls.length, seconds: (Date.now() - started) / 1000, notes };
+  } finally {
+    await worker.stop();
+    await r.close();
+  }
+}
+
+/** 3. Transport and platform faults from TOP: every work order must still complete. */
+export async function topFaults(workOrders: number, faults: FaultsInput, label: string, tag = Date.now().toString(36)): Promise<ChaosReport> {
+  const r = await rig({ TOP_REQUEST_TIMEOUT_MS: '1000' });
+  const started = Date.now();
+  const ids = Array.from({ length: workOrders }, (_, i) => `TOPF-${tag}-${i}`);
+  const worker = await r.startWorker();
+  r.sandbox.setFaults(faults);
+  try {
+    await drive(r.client, ids);
+    const settled = await settle(r.client, ids, 240_000);
+    const calls = r.sandbox.calls();
+    const rep = repeats(calls, ids);
+    const outcomes = new Map<string, number>();
+    for (const call of calls) outcomes.set(call.outcome, (outcomes.get(call.outcome) ?? 0) + 1);
+    return {
+      scenario: `TOP: ${label}`,
+      workOrders,
+      ...settled,
+      failedOrStuck: [...settled.failedOrStuck, ...rep.wrongSequences],
+      repeatedCalls: rep.repeatedCalls,
+      repeatsWithDifferentKeys: rep.repeatsWithDifferentKeys,
+      callsMade: calls.length,
+      seconds: (Date.now() - started) / 1000,
+      notes: [`sandbox outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}`],
+    };
+  } finally {
+    await worker.stop();
+    await r.close();
+  }
+}
+
+/**
+ * 4. Business and authorization refusals: the work order stops retrying (one refused call each), shows
+ * why, and completes after the cause is fixed and an operator retries.
+ */
+export async function refusals(workOrders: number, tag = Date.now().toString(36)): Promise<ChaosReport> {
+  const r = await rig();
+  const started = Date.now();
+  const ids = Array.from({ length: workOrders }, (_, i) => `REFUSED-${tag}-${i}`);
+  const worker = await r.startWorker();
+  r.sandbox.setFaults({ businessErrorIds: ids });
+  const notes: string[] = [];
+  try {
+    for (const id of ids) await r.client.start(fullWorkOrder(id, { alime: { asyncCode: `ac-${id}`, firstNode: 'accepted' } }));
+    for (const id of ids) {
+      for (;;) {
+        const view = await r.client.status(id);
+        if (view.status === 'failed') break;
+        await sleep(200);
+      }
+    }
+    await sleep(3000); // would a hot loop show up?
+    const refusedCalls = r.sandbox.calls({ outcome: 'business-error' }).length;
+    notes.push(`${refusedCalls} refused calls for ${workOrders} work orders while they waited (1 each expected), then fixed and retried`);
+    r.sandbox.setFaults({});
+    for (const id of ids) await r.client.retry(id);
+    for (const id of ids) {
+      await retrying(() => r.client.reportProgress(id, { progressId: 'p1', node: 'working' }));
+      await r.client.complete(id, { resultMessage: 'done' });
+    }
+    const settled = await settle(r.client, ids, 120_000);
+    const calls = r.sandbox.calls();
+    const rep = repeats(calls, ids);
+    const hotLoop = refusedCalls > workOrders ? [`${refusedCalls - workOrders} refused calls beyond one per work order`] : [];
+    return { scenario: 'TOP: business refusal, then operator retry', workOrders, ...settled, failedOrStuck: [...settled.failedOrStuck, ...rep.wrongSequences, ...hotLoop], repeatedCalls: rep.repeatedCalls, repeatsWithDifferentKeys: rep.repeatsWithDifferentKeys, callsMade: calls.length, seconds: (Date.now() - started) / 1000, notes };
+  } finally {
+    await worker.stop();
+    await r.close();
+  }
+}
