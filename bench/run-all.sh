@@ -8,11 +8,4 @@ for bench in top-client end-to-end many-open rate-limit; do
   echo "== bench/${bench}.ts"
   node --import tsx "bench/${bench}.ts"
 done
-{
-  echo "# Benchmark results"
-  echo
-  echo "Produced by \`npm run bench\`; the JSON files beside this one hold the raw figures and the machine."
-  echo
-  for bench in top-client end-to-end many-open rate-limit; do cat "bench/results/${bench}.md"; echo; done
-} > bench/results/README.md
-echo "tables: bench/results/README.md"
+bash bench/tables.sh

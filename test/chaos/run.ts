@@ -3,7 +3,10 @@
  * run, completed, failed or stuck, the repeated TOP calls and whether their idempotency keys matched; exits
  * non-zero on any lost, stuck or mis-keyed work order. CHAOS_SCALE=0.25 for a quicker pass.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { machine } from '../../bench/lib/report';
 import { refusals, serverRestart, topFaults, workerCrashes, type ChaosReport } from './scenarios';
 
 const scale = Number(process.env.CHAOS_SCALE ?? 1);
@@ -28,9 +31,21 @@ async function main(): Promise<void> {
   await run(() => topFaults(n(40), { rateLimit: { callsPerSecond: 20, banSeconds: 2 } }, 'rate limit 20 calls/s with 2 s bans'));
   await run(() => refusals(n(20)));
 
-  console.log('\n| fault | work orders | completed | failed or stuck | repeated calls | repeats with other keys | calls made | s |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const r of reports) console.log(`| ${r.scenario} | ${r.workOrders} | ${r.completed} | ${r.failedOrStuck.length} | ${r.repeatedCalls} | ${r.repeatsWithDifferentKeys} | ${r.callsMade} | ${r.seconds.toFixed(0)} |`);
+  const info = machine();
+  const lines = [
+    '# `npm run chaos`: latest results',
+    '',
+    '| fault | work orders | completed | failed or stuck | repeated accepted calls | repeats with other keys | calls made | s |',
+    '|---|---|---|---|---|---|---|---|',
+    ...reports.map((r) => `| ${r.scenario} | ${r.workOrders} | ${r.completed} | ${r.failedOrStuck.length} | ${r.repeatedCalls} | ${r.repeatsWithDifferentKeys} | ${r.callsMade} | ${r.seconds.toFixed(0)} |`),
+    '',
+    ...reports.flatMap((r) => r.notes.map((note) => `- ${r.scenario}: ${note}`)),
+    '',
+    `_${info.cpu}, ${info.cores} cores; Node ${info.node}; Temporal SDK ${info.temporalSdk}; ${info.temporalCli}; ${info.date.slice(0, 10)}; CHAOS_SCALE=${scale}_`,
+    '',
+  ];
+  console.log(`\n${lines.join('\n')}`);
+  writeFileSync(join(__dirname, 'RESULTS.md'), lines.join('\n'));
   const bad = reports.filter((r) => r.failedOrStuck.length > 0 || r.repeatsWithDifferentKeys > 0 || r.completed !== r.workOrders);
   process.exitCode = bad.length ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { WorkOrderClient } from '../../src/client';
 import { startDevServer, startNode, type Child } from '../../src/dev/processes';
 import type { RecordedCall } from '../../src/sandbox/recorder';
@@ -40,7 +41,20 @@ interface Rig {
   close(): Promise<void>;
 }
 
+let bundlePath: string | undefined;
+
+/** Workers start from a prebuilt workflow bundle, as in production: a restarted worker is back in a second. */
+async function workflowBundle(): Promise<string> {
+  if (!bundlePath) {
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+    bundlePath = join(mkdtempSync(join(tmpdir(), 'chaos-bundle-')), 'workflow-bundle.js');
+    writeFileSync(bundlePath, code);
+  }
+  return bundlePath;
+}
+
 async function rig(workerEnv: Record<string, string> = {}): Promise<Rig> {
+  const bundle = await workflowBundle();
   const server = await startDevServer();
   const sandbox = new TopSandbox();
   await sandbox.start();
@@ -60,6 +74,7 @@ async function rig(workerEnv: Record<string, string> = {}): Promise<Rig> {
         TOP_SESSIONS_FILE: sessionsFile,
         TOP_CALLS_PER_SECOND: '1000',
         WORKER_SHUTDOWN_GRACE_MS: '1000',
+        WORKFLOW_BUNDLE_PATH: bundle,
         ...workerEnv,
         ...extraEnv,
       },
@@ -154,6 +169,23 @@ function repeats(calls: RecordedCall[], ids: string[]): { repeatedCalls: number;
   return { repeatedCalls, repeatsWithDifferentKeys, wrongSequences };
 }
 
+/** What the sandbox saw for these work orders, as a report. */
+function summarise(scenario: string, sandbox: TopSandbox, ids: string[], settled: { completed: number; failedOrStuck: string[] }, started: number, notes: string[], problems: string[] = []): ChaosReport {
+  const calls = sandbox.calls();
+  const rep = repeats(calls, ids);
+  return {
+    scenario,
+    workOrders: ids.length,
+    completed: settled.completed,
+    failedOrStuck: [...settled.failedOrStuck, ...rep.wrongSequences, ...problems],
+    repeatedCalls: rep.repeatedCalls,
+    repeatsWithDifferentKeys: rep.repeatsWithDifferentKeys,
+    callsMade: calls.length,
+    seconds: (Date.now() - started) / 1000,
+    notes,
+  };
+}
+
 /** 1. `kill -9` the worker at random moments while work orders run, restarting it each time. */
 export async function workerCrashes(workOrders: number, kills: number, tag = Date.now().toString(36)): Promise<ChaosReport> {
   const r = await rig();
@@ -164,16 +196,17 @@ export async function workerCrashes(workOrders: number, kills: number, tag = Dat
   try {
     const driving = drive(r.client, ids);
     for (let k = 0; k < kills; k++) {
-      await sleep(300 + Math.random() * 1500);
+      // Kill mid-work: once the restarted worker has got some calls through, never during its start-up.
+      const target = r.sandbox.calls({ outcome: 'ok' }).length + 5 + Math.floor(Math.random() * 25);
+      const deadline = Date.now() + 60_000;
+      while (r.sandbox.calls({ outcome: 'ok' }).length < target && Date.now() < deadline) await sleep(20);
       await worker.kill();
       notes.push(`kill -9 #${k + 1} after ${((Date.now() - started) / 1000).toFixed(1)} s, ${r.sandbox.calls({ outcome: 'ok' }).length} calls accepted so far`);
       worker = await r.startWorker();
     }
     await driving;
     const settled = await settle(r.client, ids, 180_000);
-    const calls = r.sandbox.calls();
-    const rep = repeats(calls, ids);
-    return { scenario: 'worker kill -9', workOrders, ...settled, failedOrStuck: [...settled.failedOrStuck, ...rep.wrongSequences], repeatedCalls: rep.repeatedCalls, repeatsWithDifferentKeys: rep.repeatsWithDifferentKeys, callsMade: calls.length, seconds: (Date.now() - started) / 1000, notes };
+    return summarise('worker kill -9', r.sandbox, ids, settled, started, notes);
   } finally {
     await worker.stop();
     await r.close();
@@ -209,11 +242,9 @@ export async function serverRestart(workOrders: number, tag = Date.now().toStrin
     notes.push('server restarted on the same database file');
     await driving;
     const settled = await settle(r.client, ids, 180_000);
-    const calls = r.sandbox.calls();
-    const rep = repeats(calls, ids);
     supervising = false;
     await supervisor;
-    return { scenario: 'Temporal server kill -9 and restart', workOrders, ...settled, failedOrStuck: [...settled.failedOrStuck, ...rep.wrongSequences], repeatedCalls: rep.repeatedCalls, repeatsWithDifferentKeys: rep.repeatsWithDifferentKeys, callsMade: calls.length, seconds: (Date.now() - started) / 1000, notes };
+    return summarise('Temporal server kill -9 and restart', r.sandbox, ids, settled, started, notes);
   } finally {
     await worker.stop();
     await r.close();
@@ -230,21 +261,9 @@ export async function topFaults(workOrders: number, faults: FaultsInput, label: 
   try {
     await drive(r.client, ids);
     const settled = await settle(r.client, ids, 240_000);
-    const calls = r.sandbox.calls();
-    const rep = repeats(calls, ids);
     const outcomes = new Map<string, number>();
-    for (const call of calls) outcomes.set(call.outcome, (outcomes.get(call.outcome) ?? 0) + 1);
-    return {
-      scenario: `TOP: ${label}`,
-      workOrders,
-      ...settled,
-      failedOrStuck: [...settled.failedOrStuck, ...rep.wrongSequences],
-      repeatedCalls: rep.repeatedCalls,
-      repeatsWithDifferentKeys: rep.repeatsWithDifferentKeys,
-      callsMade: calls.length,
-      seconds: (Date.now() - started) / 1000,
-      notes: [`sandbox outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}`],
-    };
+    for (const call of r.sandbox.calls()) outcomes.set(call.outcome, (outcomes.get(call.outcome) ?? 0) + 1);
+    return summarise(`TOP: ${label}`, r.sandbox, ids, settled, started, [`sandbox outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}`]);
   } finally {
     await worker.stop();
     await r.close();
@@ -281,10 +300,8 @@ export async function refusals(workOrders: number, tag = Date.now().toString(36)
       await r.client.complete(id, { resultMessage: 'done' });
     }
     const settled = await settle(r.client, ids, 120_000);
-    const calls = r.sandbox.calls();
-    const rep = repeats(calls, ids);
     const hotLoop = refusedCalls > workOrders ? [`${refusedCalls - workOrders} refused calls beyond one per work order`] : [];
-    return { scenario: 'TOP: business refusal, then operator retry', workOrders, ...settled, failedOrStuck: [...settled.failedOrStuck, ...rep.wrongSequences, ...hotLoop], repeatedCalls: rep.repeatedCalls, repeatsWithDifferentKeys: rep.repeatsWithDifferentKeys, callsMade: calls.length, seconds: (Date.now() - started) / 1000, notes };
+    return summarise('TOP: business refusal, then operator retry', r.sandbox, ids, settled, started, notes, hotLoop);
   } finally {
     await worker.stop();
     await r.close();
