@@ -11,7 +11,7 @@ import { CancelRequested, WorkOrder, type CarriedState, type Ending } from './wo
  * 3. tell 店小蜜 the first node, when AliMe opened the work order;
  * 4. send each progress report to 店小蜜 in the order received, escalate when the SLA passes, and
  *    wait for completion or cancellation;
- * 5. close: complete the case, send 店小蜜 the final node, emit the closing event.
+ * 5. close: send 店小蜜 the final node, complete the case, emit the closing event.
  */
 export async function workOrderWorkflow(input: WorkOrderInput, carried?: CarriedState): Promise<WorkOrderView> {
   const order = new WorkOrder(input, carried);
