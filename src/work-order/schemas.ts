@@ -3,6 +3,8 @@
  * messages that name the field. Pure data: imported by workflow code too, so no Node or Temporal here.
  */
 import { z } from 'zod';
+// The same 64-bit id rule the TOP client applies: decimal strings, never Numbers.
+import { topId } from '../top/apis/fields';
 
 /** Longest JSON text accepted for one node's business data; more belongs in the ISV's own storage. */
 export const MAX_NODE_DATA_BYTES = 8 * 1024;
@@ -13,12 +15,6 @@ const required = (wrongType: string) => ({ error: (issue: { input?: unknown }) =
 const workOrderId = z
   .string(required('must be a string'))
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits, _ . : - (starting with a letter or digit)');
-
-/** 64-bit TOP ids are decimal strings: a Number would lose digits beyond 2^53. */
-const topId = z
-  .string(required('must be a decimal string (a Number would lose digits beyond 2^53)'))
-  .regex(/^[1-9]\d{0,18}$/, 'must be a positive decimal id of at most 19 digits')
-  .refine((id) => BigInt(id) <= 2n ** 63n - 1n, 'exceeds the 64-bit id range');
 
 const text = (max: number) => z.string(required('must be a string')).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 

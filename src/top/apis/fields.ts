@@ -9,7 +9,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  * Number silently rounds anything above 2^53.
  */
 export const topId = z
-  .string({ error: 'must be a decimal string (a Number would lose digits beyond 2^53)' })
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a decimal string (a Number would lose digits beyond 2^53)') })
   .regex(/^[1-9]\d{0,18}$/, 'must be a positive decimal id of at most 19 digits')
   .refine((id) => BigInt(id) <= INT64_MAX, 'exceeds the 64-bit id range');
 
