@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     TOP_SESSIONS_FILE: config.TOP_SESSIONS_FILE,
     TOP_CALLS_PER_SECOND: '10000',
     WORKER_MAX_CACHED_WORKFLOWS: String(CACHE),
+    WORKER_METRICS_ADDRESS: 'off',
+    WORKER_HEALTH_ADDRESS: 'off',
   };
   const worker = await startNode('src/worker.ts', env, /worker on task queue/);
   const workOrders = stack.workOrders('bench-open');

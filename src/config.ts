@@ -42,6 +42,10 @@ export const configSchema = z.object({
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(20_000),
   /** A workflow bundle prebuilt by `npm run build`; without it the worker bundles at start-up. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /** Prometheus `/metrics` (SDK and product metrics); `off` disables it. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^(off|[\w.-]+:\d+)$/, 'must be host:port or off').default('127.0.0.1:9464'),
+  /** `/healthz` and `/readyz` for orchestrators; `off` disables them. */
+  WORKER_HEALTH_ADDRESS: z.string().regex(/^(off|[\w.-]+:\d+)$/, 'must be host:port or off').default('127.0.0.1:8081'),
   /** Payload encryption (optional): JSON `{ "<key id>": "<32 bytes, base64>" }` and the id of the key that encrypts. */
   PAYLOAD_CODEC_KEYS: z.string().min(1).optional(),
   PAYLOAD_CODEC_KEY_ID: z.string().min(1).optional(),

@@ -2,12 +2,14 @@
  * `npm run worker`: the work-order worker. One TOP client (one connection pool) per process.
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/work-order-activities';
 import { FileSessionStore } from './activities/sessions';
 import { topFailureInterceptor } from './activities/top-failures';
+import { topMetricsInterceptor } from './activities/top-metrics';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { loadConfig, type Config } from './config';
+import { startHealthServer } from './health';
 import { TopClient } from './top';
 
 export interface RunningWorker {
@@ -38,7 +40,8 @@ export async function createWorker(config: Config, connection: NativeConnection,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
     activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES }),
-    interceptors: { activity: [topFailureInterceptor] },
+    // Outermost first: the retry decision wraps the metrics, which still see the original TopError.
+    interceptors: { activity: [topFailureInterceptor, topMetricsInterceptor] },
     // The TOP app's call budget: enforced by the server for the whole task queue, across workers.
     maxTaskQueueActivitiesPerSecond: config.TOP_CALLS_PER_SECOND,
     // Eagerly executed activities skip the server's task-queue dispatch, and with it the rate limit above.
@@ -55,13 +58,18 @@ export async function createWorker(config: Config, connection: NativeConnection,
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.WORKER_METRICS_ADDRESS !== 'off') {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
+  }
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
   const { worker, top } = await createWorker(config, connection, namespace);
   console.log(`worker on task queue ${config.TEMPORAL_TASK_QUEUE} (${connectionOptions.address ?? 'localhost:7233'}, namespace ${namespace ?? 'default'}) → ${config.TOP_GATEWAY_URL}`);
+  const health = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS);
   try {
     await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
   } finally {
+    await health?.close();
     await top.close();
     await connection.close();
   }

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, metricMeter, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { cancellation, completion, parseOrThrow, progressReport, type Cancellation, type Completion, type ProgressReport, type WorkOrderInput } from '../work-order/schemas';
@@ -40,6 +40,9 @@ export class CancelRequested extends Error {
   }
 }
 
+/** `work_orders{event}`: started, escalated, step_failed, completed, cancelled, timed-out. Replay-safe. */
+const workOrderEvents = () => metricMeter.createCounter('work_orders', 'work orders', 'Work-order lifecycle events');
+
 const STEPS_KEPT = 50;
 const PROGRESS_IDS_KEPT = 1_000;
 const DEFAULT_HISTORY_EVENT_LIMIT = 10_000;
@@ -76,6 +79,7 @@ export class WorkOrder {
       progressPending: 0,
       rejectedMessages: 0,
     };
+    if (!carried) workOrderEvents().add(1, { event: 'started' });
     this.#inbox = carried?.inbox ?? [];
     this.#seenProgressIds = new Set(carried?.seenProgressIds);
     this.#ending = carried?.ending;
@@ -144,6 +148,7 @@ export class WorkOrder {
 
   escalate(): void {
     this.view.escalatedAt = new Date().toISOString();
+    workOrderEvents().add(1, { event: 'escalated' });
     log.warn('work order passed its SLA deadline', { workOrderId: this.input.workOrderId, slaDeadline: this.view.slaDeadline });
     this.#setStatus('escalated');
   }
@@ -158,6 +163,7 @@ export class WorkOrder {
 
   closed(kind: Ending['kind']): WorkOrderView {
     this.view.closedAt = new Date().toISOString();
+    workOrderEvents().add(1, { event: kind });
     this.#waitingFor('nothing: closed');
     this.#setStatus(kind);
     return { ...this.view, progressPending: this.#inbox.length };
@@ -187,6 +193,7 @@ export class WorkOrder {
         const at = new Date().toISOString();
         this.#record({ step, node, at, outcome: 'failed', failure });
         this.view.lastError = { ...failure, step, at };
+        workOrderEvents().add(1, { event: 'step_failed' });
         log.error('work order step failed permanently; waiting for an operator', { workOrderId: this.input.workOrderId, step, ...failure });
         const statusBefore = this.view.status;
         this.#setStatus('failed');

@@ -75,6 +75,8 @@ async function rig(workerEnv: Record<string, string> = {}): Promise<Rig> {
         TOP_CALLS_PER_SECOND: '1000',
         WORKER_SHUTDOWN_GRACE_MS: '1000',
         WORKFLOW_BUNDLE_PATH: bundle,
+        WORKER_METRICS_ADDRESS: 'off', // several runs share the machine's ports
+        WORKER_HEALTH_ADDRESS: 'off',
         ...workerEnv,
         ...extraEnv,
       },

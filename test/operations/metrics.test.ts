@@ -1,0 +1,71 @@
+/**
+ * The worker as `npm run worker` runs it (its own process): Prometheus metrics — the SDK's and the
+ * product's — scraped after real work orders, and the liveness/readiness endpoints.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { WorkOrderClient } from '../../src/client';
+import { freePort, startNode } from '../../src/dev/processes';
+import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { DEFAULT_SESSIONS, eventually } from '../helpers/stack';
+import { startSandbox } from '../helpers/sandbox';
+import { startTemporal } from '../helpers/temporal';
+import { fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
+
+describe('worker metrics and health', async () => {
+  const env = await startTemporal({ searchAttributes: WORK_ORDER_SEARCH_ATTRIBUTES });
+  const sandbox = await startSandbox();
+  const sessionsFile = join(mkdtempSync(join(tmpdir(), 'metrics-')), 'sessions.json');
+  writeFileSync(sessionsFile, JSON.stringify(DEFAULT_SESSIONS));
+  const [metricsPort, healthPort] = [await freePort(), await freePort()];
+  const worker = await startNode(
+    'src/worker.ts',
+    {
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: 'metrics',
+      TOP_GATEWAY_URL: sandbox.gatewayUrl,
+      TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+      TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+      TOP_SESSIONS_FILE: sessionsFile,
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+      WORKER_HEALTH_ADDRESS: `127.0.0.1:${healthPort}`,
+    },
+    /worker on task queue/,
+  );
+  after(() => worker.stop());
+  const client = new WorkOrderClient(env.client, 'metrics');
+
+  it('answers liveness and readiness', async () => {
+    const ready = await eventually(async () => ((await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status === 200 ? true : undefined), 'ready');
+    assert.ok(ready);
+    assert.equal((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status, 200);
+    assert.equal((await fetch(`http://127.0.0.1:${healthPort}/nope`)).status, 404);
+  });
+
+  it('exports TOP calls by activity, outcome and error class, work-order events, and the SDK’s own metrics', async () => {
+    const good = newWorkOrderId('WO-M');
+    const refused = newWorkOrderId('WO-MBIZ');
+    sandbox.setFaults({ businessErrorIds: [refused] });
+    await client.start(fullWorkOrder(good));
+    await client.start(fullWorkOrder(refused));
+    await eventually(async () => ((await client.status(refused)).status === 'failed' ? true : undefined), 'refused work order failed');
+    await client.complete(good, { resultMessage: 'done' });
+    await client.result(good);
+
+    const text = await eventually(async () => {
+      const body = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return /work_orders\S*\{[^}]*event="completed"/.test(body) ? body : undefined;
+    }, 'metrics exported');
+    const line = (pattern: RegExp) => text.split('\n').find((l) => pattern.test(l));
+    assert.ok(line(/^top_calls\S*\{(?=[^}]*activity="emitWorkOrderEvent")(?=[^}]*outcome="ok")[^}]*\} [1-9]/), 'successful TOP calls counted');
+    assert.ok(line(/^top_calls\S*\{(?=[^}]*error_class="business")(?=[^}]*outcome="error")[^}]*\} 1$/), 'the refused call counted once, with its class');
+    assert.ok(line(/^top_call_latency\S*_bucket\{/), 'latency histogram');
+    for (const event of ['started', 'completed', 'step_failed']) assert.ok(line(new RegExp(`^work_orders\\S*\\{[^}]*event="${event}"`)), `work_orders{event="${event}"}`);
+    assert.ok(line(/^temporal_/), 'the SDK runtime’s metrics');
+    await client.cancel(refused, { reason: 'test over' });
+  });
+});
