@@ -10,6 +10,7 @@ import { topMetricsInterceptor } from './activities/top-metrics';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { loadConfig, type Config } from './config';
 import { startHealthServer } from './health';
+import { createLogger } from './logging';
 import { TopClient } from './top';
 
 export interface RunningWorker {
@@ -58,13 +59,21 @@ export async function createWorker(config: Config, connection: NativeConnection,
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (config.WORKER_METRICS_ADDRESS !== 'off') {
-    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
-  }
+  const logger = createLogger();
+  Runtime.install({
+    logger,
+    ...(config.WORKER_METRICS_ADDRESS === 'off' ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }),
+  });
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
   const { worker, top } = await createWorker(config, connection, namespace);
-  console.log(`worker on task queue ${config.TEMPORAL_TASK_QUEUE} (${connectionOptions.address ?? 'localhost:7233'}, namespace ${namespace ?? 'default'}) → ${config.TOP_GATEWAY_URL}`);
+  logger.info(`worker on task queue ${config.TEMPORAL_TASK_QUEUE}`, {
+    temporal: connectionOptions.address ?? 'localhost:7233',
+    namespace: namespace ?? 'default',
+    gateway: config.TOP_GATEWAY_URL,
+    metrics: config.WORKER_METRICS_ADDRESS,
+    health: config.WORKER_HEALTH_ADDRESS,
+  });
   const health = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS);
   try {
     await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM

@@ -194,7 +194,15 @@ export class WorkOrder {
         this.#record({ step, node, at, outcome: 'failed', failure });
         this.view.lastError = { ...failure, step, at };
         workOrderEvents().add(1, { event: 'step_failed' });
-        log.error('work order step failed permanently; waiting for an operator', { workOrderId: this.input.workOrderId, step, ...failure });
+        log.error('work order step failed permanently; waiting for an operator', {
+          workOrderId: this.input.workOrderId,
+          step,
+          failureType: failure.type,
+          reason: failure.message,
+          classification: failure.classification,
+          code: failure.code,
+          subCode: failure.subCode,
+        });
         const statusBefore = this.view.status;
         this.#setStatus('failed');
         this.#waitingFor(`operator retry of ${step}: ${failure.message}`);

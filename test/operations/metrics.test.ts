@@ -37,6 +37,8 @@ describe('worker metrics and health', async () => {
     /worker on task queue/,
   );
   after(() => worker.stop());
+  const logLines: string[] = [];
+  worker.process.stdout!.on('data', (chunk: Buffer) => logLines.push(...chunk.toString().split('\n').filter(Boolean)));
   const client = new WorkOrderClient(env.client, 'metrics');
 
   it('answers liveness and readiness', async () => {
@@ -67,5 +69,17 @@ describe('worker metrics and health', async () => {
     for (const event of ['started', 'completed', 'step_failed']) assert.ok(line(new RegExp(`^work_orders\\S*\\{[^}]*event="${event}"`)), `work_orders{event="${event}"}`);
     assert.ok(line(/^temporal_/), 'the SDK runtime’s metrics');
     await client.cancel(refused, { reason: 'test over' });
+  });
+
+  it('logs one JSON object per line (stdout is not a terminal), with the work order id on lines about one', async () => {
+    const id = await eventually(async () => {
+      const refusedLine = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'work order step failed permanently; waiting for an operator');
+      return refusedLine;
+    }, "the failure log line");
+    assert.equal(id.level, 'ERROR');
+    assert.match(String(id.workOrderId), /^WO-MBIZ-/);
+    assert.match(String(id.time), /^\d{4}-\d\d-\d\dT/);
+    const activityLines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => typeof l.activityType === 'string');
+    assert.ok(activityLines.length > 0 && activityLines.every((l) => typeof l.workOrderId === 'string'), 'activity lines carry workOrderId');
   });
 });

@@ -1,0 +1,26 @@
+import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
+
+const WORKFLOW_ID_PREFIX = 'work-order-';
+
+/**
+ * The worker's logger: one JSON object per line when standard output is not a terminal (for log
+ * shippers), the SDK's readable format when it is. Every line about a work order carries `workOrderId`,
+ * derived from the workflow id the SDK already attaches to workflow and activity logs.
+ */
+export function createLogger(level: LogLevel = 'INFO', json = !process.stdout.isTTY, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): DefaultLogger {
+  if (!json) return new DefaultLogger(level);
+  return new DefaultLogger(level, (entry) => write(toJsonLine(entry)));
+}
+
+export function toJsonLine(entry: LogEntry): string {
+  const meta = { ...(entry.meta ?? {}) } as Record<string, unknown>;
+  const workflowId = meta.workflowId;
+  if (meta.workOrderId === undefined && typeof workflowId === 'string' && workflowId.startsWith(WORKFLOW_ID_PREFIX)) {
+    meta.workOrderId = workflowId.slice(WORKFLOW_ID_PREFIX.length);
+  }
+  const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+  // The entry's own time, level and message win over metadata keys of the same name.
+  return JSON.stringify({ ...meta, time, level: entry.level, message: entry.message }, (_key, value: unknown) =>
+    value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : typeof value === 'bigint' ? value.toString() : value,
+  );
+}
