@@ -72,13 +72,14 @@ describe('worker metrics and health', async () => {
   });
 
   it('logs one JSON object per line (stdout is not a terminal), with the work order id on lines about one', async () => {
-    const id = await eventually(async () => {
-      const refusedLine = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'work order step failed permanently; waiting for an operator');
-      return refusedLine;
-    }, "the failure log line");
-    assert.equal(id.level, 'ERROR');
-    assert.match(String(id.workOrderId), /^WO-MBIZ-/);
-    assert.match(String(id.time), /^\d{4}-\d\d-\d\dT/);
+    const failureLine = await eventually(
+      () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'work order step failed permanently; waiting for an operator'),
+      'the failure log line',
+    );
+    assert.equal(failureLine.level, 'ERROR');
+    assert.equal(failureLine.failureType, 'TopError:business');
+    assert.match(String(failureLine.workOrderId), /^WO-MBIZ-/);
+    assert.match(String(failureLine.time), /^\d{4}-\d\d-\d\dT/);
     const activityLines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => typeof l.activityType === 'string');
     assert.ok(activityLines.length > 0 && activityLines.every((l) => typeof l.workOrderId === 'string'), 'activity lines carry workOrderId');
   });
