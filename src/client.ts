@@ -17,16 +17,24 @@ import {
   type ProgressReportRaw,
   type WorkOrderInputRaw,
 } from './work-order/schemas';
-import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery, type ProgressAck } from './workflows/messages';
+import {
+  cancelSignal,
+  completeSignal,
+  DEFAULT_TASK_QUEUE,
+  progressSignal,
+  reportProgressUpdate,
+  retrySignal,
+  statusQuery,
+  workflowIdFor,
+  workOrderIdOf,
+  type ProgressAck,
+} from './workflows/messages';
 import { BIZ_ORDER_ID, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './workflows/search-attributes';
 import type { WorkOrderStatus, WorkOrderView } from './workflows/status';
 import type { workOrderWorkflow } from './workflows/work-order';
 
 export { InvalidInputError };
-export const DEFAULT_TASK_QUEUE = 'taobao-work-orders';
-
-/** The workflow id of a work order: stable, so starting it twice finds the same workflow. */
-export const workflowIdFor = (workOrderId: string): string => `work-order-${workOrderId}`;
+export { DEFAULT_TASK_QUEUE, workflowIdFor };
 
 const workOrderIdSchema = workOrderInput.shape.workOrderId;
 const STATUSES = ['opening', 'open', 'escalated', 'failed', 'closing', 'completed', 'cancelled', 'timed-out'] as const satisfies readonly WorkOrderStatus[];
@@ -154,7 +162,7 @@ export class WorkOrderClient {
     for await (const execution of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(filter.limit, 100) })) {
       const attributes = execution.typedSearchAttributes;
       found.push({
-        workOrderId: attributes.get(WORK_ORDER_ID) ?? execution.workflowId.replace(/^work-order-/, ''),
+        workOrderId: attributes.get(WORK_ORDER_ID) ?? workOrderIdOf(execution.workflowId) ?? execution.workflowId,
         workflowId: execution.workflowId,
         status: attributes.get(WORK_ORDER_STATUS),
         node: attributes.get(WORK_ORDER_NODE),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { codecFromEnvironment } from './codec/aes-gcm-codec';
 import { DEFAULT_STATUS_CODES, type WorkOrderStatusCodes } from './activities/work-order-activities';
 import { SIGN_METHODS } from './top';
+import { DEFAULT_TASK_QUEUE } from './workflows/messages';
 
 /**
  * The worker's configuration, read once from the environment and validated at start-up. Temporal's own
@@ -23,7 +24,7 @@ const statusCodes = z
   .optional();
 
 export const configSchema = z.object({
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('taobao-work-orders'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   TOP_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://gw.api.taobao.com/router/rest' }),
   TOP_APP_KEY: z.string({ error: 'is required' }).regex(/^\w+$/, 'must be the app key TOP issued (letters and digits)'),
   TOP_APP_SECRET: z.string({ error: 'is required' }).min(1, 'is required'),

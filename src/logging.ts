@@ -1,6 +1,5 @@
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
-
-const WORKFLOW_ID_PREFIX = 'work-order-';
+import { workOrderIdOf } from './workflows/messages';
 
 /**
  * The worker's logger: one JSON object per line when standard output is not a terminal (for log
@@ -14,10 +13,7 @@ export function createLogger(level: LogLevel = 'INFO', json = !process.stdout.is
 
 export function toJsonLine(entry: LogEntry): string {
   const meta = { ...(entry.meta ?? {}) } as Record<string, unknown>;
-  const workflowId = meta.workflowId;
-  if (meta.workOrderId === undefined && typeof workflowId === 'string' && workflowId.startsWith(WORKFLOW_ID_PREFIX)) {
-    meta.workOrderId = workflowId.slice(WORKFLOW_ID_PREFIX.length);
-  }
+  if (meta.workOrderId === undefined && typeof meta.workflowId === 'string') meta.workOrderId = workOrderIdOf(meta.workflowId);
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
   // The entry's own time, level and message win over metadata keys of the same name.
   return JSON.stringify({ ...meta, time, level: entry.level, message: entry.message }, (_key, value: unknown) =>

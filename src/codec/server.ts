@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { readBody } from '../http/read-body';
 
 interface JsonPayload {
   metadata?: Record<string, string>;
@@ -60,7 +61,7 @@ export class CodecServer {
     if (req.method === 'OPTIONS') return send(res, 204, undefined, this.#cors());
     const operation = req.url?.split('?')[0];
     if (req.method !== 'POST' || (operation !== '/encode' && operation !== '/decode')) return send(res, 404, { error: 'POST /encode or /decode' }, this.#cors());
-    const body = JSON.parse(await readBody(req, this.options.maxBodyBytes ?? 4 * 1024 * 1024)) as { payloads?: JsonPayload[] };
+    const body = JSON.parse((await readBody(req, this.options.maxBodyBytes ?? 4 * 1024 * 1024)).toString('utf8')) as { payloads?: JsonPayload[] };
     if (!Array.isArray(body.payloads)) throw new Error('body must be {"payloads": [...]}');
     const payloads = body.payloads.map(fromJson);
     const result = operation === '/encode' ? await this.codec.encode(payloads) : await this.codec.decode(payloads);
@@ -80,17 +81,6 @@ function toJson(payload: Payload): JsonPayload {
     metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
     data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
   };
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new Error(`body exceeds ${max} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Request } from 'undici';
+import { readBody } from '../http/read-body';
 
 export type ParamLayout = 'query' | 'urlencoded' | 'multipart';
 
@@ -7,8 +8,6 @@ export interface ReceivedParams {
   params: Record<string, string>;
   layouts: ParamLayout[];
 }
-
-export class BodyTooLargeError extends Error {}
 
 /**
  * Gathers parameters the way the gateway does: from the query string and from the body, whether
@@ -40,15 +39,4 @@ export async function readParams(req: IncomingMessage, maxBodyBytes: number): Pr
     layouts.push(layout);
   }
   return { params, layouts };
-}
-
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new BodyTooLargeError(`request body exceeds ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -7,7 +7,8 @@ import { responseRootName, SIGN_METHODS, signTopRequest, type SignMethod } from 
 import { parseTopTime } from '../top/timestamp';
 import { idsIn, sandboxApis } from './apis';
 import { AppRateLimiter, faultsSchema, type Faults, type FaultsInput } from './faults';
-import { BodyTooLargeError, readParams } from './form';
+import { BodyTooLargeError, readBody } from '../http/read-body';
+import { readParams } from './form';
 import { gatewayErrors, type GatewayError } from './gateway-errors';
 import { CallRecorder, type CallFilter, type RecordedCall } from './recorder';
 import { toXml } from './xml';
@@ -44,6 +45,8 @@ export const SANDBOX_DEFAULTS = {
     'sandbox-session-seller-b-6200b2': { seller: 'seller-b' },
   } as Record<string, SessionGrant>,
 };
+
+const ADMIN_BODY_BYTES = 1024 * 1024;
 
 const SYSTEM_PARAMS = new Set(['method', 'app_key', 'session', 'timestamp', 'v', 'sign_method', 'sign', 'format', 'simplify', 'partner_id', 'target_app_key']);
 
@@ -124,12 +127,6 @@ export class TopSandbox {
 
   setSession(session: string, grant: SessionGrant): void {
     this.#sessions.set(session, grant);
-  }
-
-  /** Forgets recorded calls and faults. */
-  reset(): void {
-    this.recorder.clear();
-    this.setFaults({});
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -265,10 +262,10 @@ function chance(rate: number): boolean {
   return rate > 0 && Math.random() < rate;
 }
 
+/** Admin bodies are small JSON documents; anything unparsable becomes undefined and fails validation. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req as AsyncIterable<Buffer>) text += chunk.toString('utf8');
   try {
+    const text = (await readBody(req, ADMIN_BODY_BYTES)).toString('utf8');
     return JSON.parse(text || '{}');
   } catch {
     return undefined;

@@ -115,7 +115,7 @@ function describeTransportError(error: unknown): string {
 }
 
 /** Replaces every occurrence of the given secrets; text from remote parties may echo what we sent. */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   let safe = text;
   for (const secret of secrets) {
     if (secret && secret.length >= 4) safe = safe.split(secret).join('***');

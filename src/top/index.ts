@@ -1,4 +1,4 @@
-export { TopClient, type TopClientOptions, type TopCallOptions, redactSecrets } from './client';
+export { TopClient, type TopClientOptions, type TopCallOptions } from './client';
 export { TopError, TopInputError, type TopErrorClass, type TopErrorDetails, type TopErrorSource } from './errors';
 export { SIGN_METHODS, signTopRequest, type SignMethod } from './sign';
 export { formatTopTime, parseTopTime } from './timestamp';

@@ -2,7 +2,18 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Cancellation, Completion, ProgressReport, ProgressReportRaw } from '../work-order/schemas';
 import type { WorkOrderView } from './status';
 
-/** Shared by the workflow and the client. */
+/** Shared by the workflow, the worker and the client. */
+
+export const DEFAULT_TASK_QUEUE = 'taobao-work-orders';
+
+const WORKFLOW_ID_PREFIX = 'work-order-';
+
+/** The workflow id of a work order: stable, so starting it twice finds the same workflow. */
+export const workflowIdFor = (workOrderId: string): string => `${WORKFLOW_ID_PREFIX}${workOrderId}`;
+
+/** The work order a workflow id belongs to, or undefined for other workflows. */
+export const workOrderIdOf = (workflowId: string): string | undefined =>
+  workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : undefined;
 
 export interface ProgressAck {
   /** False when this progressId was already received: nothing new was queued. */

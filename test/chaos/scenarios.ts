@@ -36,7 +36,7 @@ const EXPECTED_STEPS = ['emit:created', 'case:1', 'notify:accepted', 'notify:wor
 interface Rig {
   sandbox: TopSandbox;
   server: Child & { address: string; port: number; db: string };
-  startWorker(extraEnv?: Record<string, string>): Promise<Child>;
+  startWorker(): Promise<Child>;
   client: WorkOrderClient;
   close(): Promise<void>;
 }
@@ -61,43 +61,36 @@ async function rig(workerEnv: Record<string, string> = {}): Promise<Rig> {
   const sessionsFile = join(mkdtempSync(join(tmpdir(), 'chaos-')), 'sessions.json');
   writeFileSync(sessionsFile, JSON.stringify({ 'seller-a': Object.keys(SANDBOX_DEFAULTS.sessions)[0] }));
   const connection = await Connection.connect({ address: server.address });
-  const rigState = { server };
-  const startWorker = (extraEnv: Record<string, string> = {}) =>
-    startNode(
-      'src/worker.ts',
-      {
-        TEMPORAL_ADDRESS: rigState.server.address,
-        TEMPORAL_TASK_QUEUE: 'chaos',
-        TOP_GATEWAY_URL: sandbox.gatewayUrl,
-        TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
-        TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
-        TOP_SESSIONS_FILE: sessionsFile,
-        TOP_CALLS_PER_SECOND: '1000',
-        WORKER_SHUTDOWN_GRACE_MS: '1000',
-        WORKFLOW_BUNDLE_PATH: bundle,
-        WORKER_METRICS_ADDRESS: 'off', // several runs share the machine's ports
-        WORKER_HEALTH_ADDRESS: 'off',
-        ...workerEnv,
-        ...extraEnv,
-      },
-      /worker on task queue/,
-    );
-  return {
+  const r: Rig = {
     sandbox,
-    get server() {
-      return rigState.server;
-    },
-    set server(next) {
-      rigState.server = next;
-    },
-    startWorker,
+    server, // replaced when a scenario restarts the server (same port and database)
+    startWorker: () =>
+      startNode(
+        'src/worker.ts',
+        {
+          TEMPORAL_ADDRESS: r.server.address,
+          TEMPORAL_TASK_QUEUE: 'chaos',
+          TOP_GATEWAY_URL: sandbox.gatewayUrl,
+          TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+          TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+          TOP_SESSIONS_FILE: sessionsFile,
+          TOP_CALLS_PER_SECOND: '1000',
+          WORKER_SHUTDOWN_GRACE_MS: '1000',
+          WORKFLOW_BUNDLE_PATH: bundle,
+          WORKER_METRICS_ADDRESS: 'off', // several runs share the machine's ports
+          WORKER_HEALTH_ADDRESS: 'off',
+          ...workerEnv,
+        },
+        /worker on task queue/,
+      ),
     client: new WorkOrderClient(new Client({ connection }), 'chaos'),
     close: async () => {
       await connection.close();
       await sandbox.close();
-      await rigState.server.stop();
+      await r.server.stop();
     },
   };
+  return r;
 }
 
 /** Starts, reports one progress, completes; returns once every work order has been sent everything. */
