@@ -6,6 +6,7 @@ import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
+import { tracingClientInterceptors } from './tracing';
 import {
   cancellation,
   completion,
@@ -75,14 +76,16 @@ export class WorkOrderClient {
 
   /**
    * Connects the way every Temporal tool does (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
-   * TLS). Lazily: input is validated before the first network call, so a bad request fails fast even
-   * when the server is unreachable.
+   * TLS), with the tracing interceptor: when the calling service has OpenTelemetry set up, its trace
+   * continues into the work order's workflow, activities and TOP calls. Lazily: input is validated
+   * before the first network call, so a bad request fails fast even when the server is unreachable.
    */
   static fromEnvironment(taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE): WorkOrderClient {
     const { connectionOptions, namespace } = loadClientConnectConfig();
     const codec = codecFromEnvironment();
     const dataConverter = codec ? encryptingDataConverter(codec) : undefined;
-    return new WorkOrderClient(new Client({ connection: Connection.lazy(connectionOptions), namespace, dataConverter }), taskQueue);
+    const interceptors = tracingClientInterceptors();
+    return new WorkOrderClient(new Client({ connection: Connection.lazy(connectionOptions), namespace, dataConverter, interceptors }), taskQueue);
   }
 
   async close(): Promise<void> {

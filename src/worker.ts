@@ -12,14 +12,21 @@ import { loadConfig, type Config } from './config';
 import { startHealthServer } from './health';
 import { createLogger } from './logging';
 import { TopClient } from './top';
+import { createTracing, otlpSpanProcessor, WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from './tracing';
 
 export interface RunningWorker {
   worker: Worker;
   top: TopClient;
 }
 
+export interface WorkerExtras {
+  namespace?: string;
+  /** Tracing for this process; by default the interceptors run but record nothing. */
+  tracing?: Tracing;
+}
+
 /** Builds the worker on a connection; the caller runs it and closes `top` when it has stopped. */
-export async function createWorker(config: Config, connection: NativeConnection, namespace?: string): Promise<RunningWorker> {
+export async function createWorker(config: Config, connection: NativeConnection, { namespace, tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME }) }: WorkerExtras = {}): Promise<RunningWorker> {
   const sessions = new FileSessionStore(config.TOP_SESSIONS_FILE);
   await sessions.check();
   const top = new TopClient({
@@ -41,8 +48,14 @@ export async function createWorker(config: Config, connection: NativeConnection,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
     activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES }),
-    // Outermost first: the retry decision wraps the metrics, which still see the original TopError.
-    interceptors: { activity: [topFailureInterceptor, topMetricsInterceptor] },
+    interceptors: {
+      // Outermost first: the span covers the whole attempt; the retry decision wraps the metrics, which
+      // still see the original TopError.
+      activity: [tracing.activityInterceptor, topFailureInterceptor, topMetricsInterceptor],
+      // Only used when bundling here; a prebuilt bundle has them built in (scripts/bundle-workflows.ts).
+      workflowModules: config.WORKFLOW_BUNDLE_PATH ? undefined : [...WORKFLOW_INTERCEPTOR_MODULES],
+    },
+    sinks: tracing.sinks,
     // The TOP app's call budget: enforced by the server for the whole task queue, across workers.
     maxTaskQueueActivitiesPerSecond: config.TOP_CALLS_PER_SECOND,
     // Eagerly executed activities skip the server's task-queue dispatch, and with it the rate limit above.
@@ -64,21 +77,24 @@ async function main(): Promise<void> {
     logger,
     ...(config.WORKER_METRICS_ADDRESS === 'off' ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }),
   });
+  const tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME, spanProcessor: otlpSpanProcessor() });
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
-  const { worker, top } = await createWorker(config, connection, namespace);
+  const { worker, top } = await createWorker(config, connection, { namespace, tracing });
   logger.info(`worker on task queue ${config.TEMPORAL_TASK_QUEUE}`, {
     temporal: connectionOptions.address ?? 'localhost:7233',
     namespace: namespace ?? 'default',
     gateway: config.TOP_GATEWAY_URL,
     metrics: config.WORKER_METRICS_ADDRESS,
     health: config.WORKER_HEALTH_ADDRESS,
+    tracing: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'off',
   });
   const health = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS);
   try {
     await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
   } finally {
     await health?.close();
+    await tracing.shutdown();
     await top.close();
     await connection.close();
   }

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   // 3. The worker, as `npm run worker` builds it.
   const { connectionOptions } = loadClientConnectConfig();
   const nativeConnection = await NativeConnection.connect({ ...connectionOptions, address });
-  const { worker, top } = await createWorker(config, nativeConnection, namespace);
+  const { worker, top } = await createWorker(config, nativeConnection, { namespace });
   const running = worker.run();
   cleanups.unshift(async () => {
     worker.shutdown();

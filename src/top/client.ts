@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { Pool } from 'undici';
 import { TopError } from './errors';
 import { unwrapTopResponse } from './envelope';
@@ -32,6 +33,9 @@ export interface TopCallOptions {
 
 export const PARTNER_ID = 'taobao-work-orders-0.1';
 
+// The OpenTelemetry API alone: spans are no-ops unless the process has set up a tracer provider.
+const tracer = trace.getTracer('taobao-top-client');
+
 /**
  * A TOP gateway client: signs, sends and unwraps one API call. One instance per process: it owns a
  * keep-alive connection pool. It knows nothing of work orders or Temporal.
@@ -46,9 +50,16 @@ export class TopClient {
   readonly #path: string;
   readonly #partnerId: string;
   readonly #now: () => number;
+  readonly #spanAttributes: Attributes;
 
   constructor(options: TopClientOptions) {
     const url = new URL(options.gatewayUrl);
+    this.#spanAttributes = {
+      'rpc.system': 'taobao-top',
+      'http.request.method': 'POST',
+      'server.address': url.hostname,
+      'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    };
     this.appKey = options.appKey;
     this.signMethod = options.signMethod;
     this.#secret = options.appSecret;
@@ -65,8 +76,17 @@ export class TopClient {
     });
   }
 
-  /** Calls `method` and returns the body inside its `<root>_response` wrapper, or throws a {@link TopError}. */
-  async call(method: string, businessParams: Readonly<Record<string, TopParamValue>>, options: TopCallOptions = {}): Promise<Record<string, unknown>> {
+  /**
+   * Calls `method` and returns the body inside its `<root>_response` wrapper, or throws a {@link TopError}.
+   * `readResult` (the typed APIs' response check) runs inside the call's span, so a business failure in a
+   * success envelope marks the span as failed too.
+   */
+  async call<T = Record<string, unknown>>(
+    method: string,
+    businessParams: Readonly<Record<string, TopParamValue>>,
+    options: TopCallOptions = {},
+    readResult: (body: Record<string, unknown>) => T = (body) => body as T,
+  ): Promise<T> {
     const params = toWireParams({
       ...businessParams,
       method,
@@ -81,8 +101,23 @@ export class TopClient {
     params.sign = signTopRequest(params, this.#secret, this.signMethod);
     const redact = (text: string): string => redactSecrets(text, [this.#secret, options.session]);
 
-    let status: number;
-    let body: string;
+    // One client span per HTTP call. Its attributes name the API and the outcome, never a parameter.
+    const span = tracer.startSpan(`TOP ${method}`, { kind: SpanKind.CLIENT, attributes: { ...this.#spanAttributes, 'rpc.method': method } });
+    try {
+      const { status, body } = await this.#post(method, params, options.signal, redact);
+      span.setAttribute('http.response.status_code', status);
+      const result = unwrapTopResponse(method, status, body, redact);
+      if (typeof result.request_id === 'string') span.setAttribute('top.request_id', result.request_id);
+      return readResult(result);
+    } catch (error) {
+      recordFailure(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  async #post(method: string, params: Record<string, string>, signal: AbortSignal | undefined, redact: (text: string) => string): Promise<{ status: number; body: string }> {
     try {
       // Everything travels in the body, none in the URL, so no proxy or access log sees the session key.
       const response = await this.#pool.request({
@@ -90,19 +125,33 @@ export class TopClient {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
         body: new URLSearchParams(params).toString(),
-        signal: options.signal,
+        signal,
       });
-      status = response.statusCode;
-      body = await response.body.text();
+      return { status: response.statusCode, body: await response.body.text() };
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (signal?.aborted) throw error;
       throw new TopError({ method, source: 'transport', classification: 'transient', msg: redact(describeTransportError(error)) }, { cause: error });
     }
-    return unwrapTopResponse(method, status, body, redact);
   }
 
   async close(): Promise<void> {
     await this.#pool.close();
+  }
+}
+
+function recordFailure(span: Span, error: unknown): void {
+  if (error instanceof TopError) {
+    span.setAttributes({
+      'error.type': error.classification,
+      ...(error.code !== undefined ? { 'top.error.code': String(error.code) } : {}),
+      ...(error.subCode !== undefined ? { 'top.error.sub_code': error.subCode } : {}),
+      ...(error.requestId !== undefined ? { 'top.request_id': error.requestId } : {}),
+      ...(error.httpStatus !== undefined ? { 'http.response.status_code': error.httpStatus } : {}),
+    });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message }); // already redacted
+  } else {
+    span.setAttribute('error.type', 'cancelled');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'cancelled' });
   }
 }
 

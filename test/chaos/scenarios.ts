@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { WorkOrderClient } from '../../src/client';
+import { bundleWorkOrderWorkflows } from '../../src/workflow-bundle';
 import { startDevServer, startNode, type Child } from '../../src/dev/processes';
 import type { RecordedCall } from '../../src/sandbox/recorder';
 import { SANDBOX_DEFAULTS, TopSandbox } from '../../src/sandbox/server';
@@ -46,7 +46,7 @@ let bundlePath: string | undefined;
 /** Workers start from a prebuilt workflow bundle, as in production: a restarted worker is back in a second. */
 async function workflowBundle(): Promise<string> {
   if (!bundlePath) {
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+    const { code } = await bundleWorkOrderWorkflows();
     bundlePath = join(mkdtempSync(join(tmpdir(), 'chaos-bundle-')), 'workflow-bundle.js');
     writeFileSync(bundlePath, code);
   }

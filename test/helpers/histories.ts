@@ -6,13 +6,21 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 export const HISTORIES_DIR = resolve(__dirname, '../histories');
 
 /**
+ * Each generation of recordings, named by its file suffix: the originals (no suffix); `-v2`, after the
+ * `notify-alime-first-on-close` patch; `-v3`, with the tracing interceptors in client and workflow.
+ * A change that alters histories adds a generation; recordings of every generation must keep replaying.
+ */
+export const HISTORY_GENERATIONS = ['', '-v2', '-v3'] as const;
+const CURRENT_GENERATION = HISTORY_GENERATIONS.at(-1)!;
+
+/**
  * With RECORD_HISTORIES=1 (`npm run record-histories`), keeps the history of a finished scenario for the
- * replay suite. An existing file is never overwritten: each one proves that today's code still replays
- * runs recorded by older code. A changed scenario gets a new file name (e.g. a `-v2` suffix).
+ * replay suite, under the current generation's name. An existing file is never overwritten: each one
+ * proves that today's code still replays runs recorded by older code.
  */
 export async function saveHistory(env: TestWorkflowEnvironment, workflowId: string, scenario: string, runId?: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const file = join(HISTORIES_DIR, `${scenario}.json`);
+  const file = join(HISTORIES_DIR, `${scenario}${CURRENT_GENERATION}.json`);
   if (existsSync(file)) return;
   const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
   mkdirSync(HISTORIES_DIR, { recursive: true });

@@ -11,7 +11,8 @@ import { loadConfig, type Config } from '../../src/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { createWorker } from '../../src/worker';
-import { startLocalTemporal } from '../../src/dev/temporal-server';
+import { startLocalTemporal, type LocalTemporalOptions } from '../../src/dev/temporal-server';
+import { tracingClientInterceptors, type Tracing } from '../../src/tracing';
 import { TopSandbox } from '../../src/sandbox/server';
 import { SELLER_A_SESSION, SELLER_B_SESSION } from './sandbox';
 import { installQuietRuntime } from './temporal';
@@ -27,13 +28,20 @@ export interface Stack {
 
 export const DEFAULT_SESSIONS = { 'seller-a': SELLER_A_SESSION, 'seller-b': SELLER_B_SESSION };
 
+export interface StackOptions {
+  /** The worker's tracing; by default interceptors run and record nothing, as in production without OTLP. */
+  tracing?: Tracing;
+  /** E.g. `uiPort` to serve the Temporal UI. */
+  temporal?: Omit<LocalTemporalOptions, 'searchAttributes'>;
+}
+
 /**
  * The real product for one test file: a Temporal dev server, the TOP sandbox, and the worker built by
  * src/worker.ts with a configuration that points at both. Everything stops when the file ends.
  */
-export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
   installQuietRuntime();
-  const env = await startLocalTemporal({ searchAttributes: WORK_ORDER_SEARCH_ATTRIBUTES });
+  const env = await startLocalTemporal({ ...options.temporal, searchAttributes: WORK_ORDER_SEARCH_ATTRIBUTES });
   const sandbox = new TopSandbox();
   await sandbox.start();
   const sessionsFile = join(mkdtempSync(join(tmpdir(), 'wo-sessions-')), 'sessions.json');
@@ -49,7 +57,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     WORKER_SHUTDOWN_GRACE_MS: '2000',
     ...overrides,
   });
-  const { worker, top } = await createWorker(config, env.nativeConnection);
+  const { worker, top } = await createWorker(config, env.nativeConnection, { tracing: options.tracing });
   const running = worker.run();
   // One hook, in reverse order of start: the worker must stop before the server it talks to.
   after(async () => {
@@ -59,9 +67,14 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     await sandbox.close();
     await env.teardown();
   });
-  // With payload encryption configured, the client must encode like the worker does.
+  // Built like WorkOrderClient.fromEnvironment builds it: tracing interceptors, and with payload
+  // encryption configured, the same codec as the worker.
   const codec = codecFromEnvironment(config);
-  const temporalClient = codec ? new Client({ connection: env.connection, dataConverter: encryptingDataConverter(codec) }) : env.client;
+  const temporalClient = new Client({
+    connection: env.connection,
+    dataConverter: codec ? encryptingDataConverter(codec) : undefined,
+    interceptors: tracingClientInterceptors(),
+  });
   return { env, sandbox, client: new WorkOrderClient(temporalClient, config.TEMPORAL_TASK_QUEUE), config, writeSessions };
 }
 

@@ -44,7 +44,7 @@ describe('when TOP says no, or time runs out', async () => {
     assert.equal(final.status, 'completed');
     assert.equal(final.steps.filter((s) => s.outcome === 'failed').length, 1);
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:completed!', 'case:2', 'emit:completed']);
-    await saveHistory(env, workflowIdFor(id), 'permanent-failure-then-retry-v2');
+    await saveHistory(env, workflowIdFor(id), 'permanent-failure-then-retry');
   });
 
   it('an expired session waits for the seller to re-authorize, then carries on with the new key', async () => {
@@ -91,7 +91,7 @@ describe('when TOP says no, or time runs out', async () => {
     await client.complete(id, { resultMessage: 'late but done' });
     assert.equal((await client.result(id)).status, 'completed');
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:completed!', 'case:2', 'emit:completed']);
-    await saveHistory(env, workflowIdFor(id), 'sla-escalation-v2');
+    await saveHistory(env, workflowIdFor(id), 'sla-escalation');
   });
 
   it('SLA passed with close: escalated, then closed as timed out on TOP', async () => {
@@ -103,7 +103,7 @@ describe('when TOP says no, or time runs out', async () => {
     const calls = callsFor(sandbox, id);
     assert.deepEqual(calls.map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:timed-out!', 'case:2', 'emit:timed-out']);
     assert.equal(calls[5]!.params.work_order_status, 'TIMED_OUT');
-    await saveHistory(env, workflowIdFor(id), 'sla-timed-out-v2');
+    await saveHistory(env, workflowIdFor(id), 'sla-timed-out');
   });
 
   it('continues as new before the history grows large, carrying progress that arrived meanwhile', async () => {
@@ -128,7 +128,7 @@ describe('when TOP says no, or time runs out', async () => {
       'emit:completed',
     ]);
     await saveHistory(env, workflowIdFor(id), 'continue-as-new-first-run', runs.at(-1));
-    await saveHistory(env, workflowIdFor(id), 'continue-as-new-last-run-v2', runs[0]);
+    await saveHistory(env, workflowIdFor(id), 'continue-as-new-last-run', runs[0]);
   });
 
   it('with 30% transient faults (isp errors and HTTP 502) every work order still completes, each call accepted once', async () => {

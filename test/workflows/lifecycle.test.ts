@@ -57,7 +57,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     // The closing steps all carry the moment completion arrived, whenever each call actually ran.
     assert.equal(close!.param.occur_time, Math.floor(completed!.ts / 1000));
     assert.equal(finalNotify!.work_order_notify_dxm_command.gmt_time, formatTopTime(completed!.ts));
-    await saveHistory(env, workflowIdFor(id), 'happy-path-v2');
+    await saveHistory(env, workflowIdFor(id), 'happy-path');
   });
 
   it('without identification data no case is opened or closed', async () => {
@@ -67,7 +67,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await client.complete(id, { resultMessage: '已回复' });
     assert.equal((await client.result(id)).status, 'completed');
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'notify:accepted', 'notify:replying', 'notify:completed!', 'emit:completed']);
-    await saveHistory(env, workflowIdFor(id), 'no-identification-case-v2');
+    await saveHistory(env, workflowIdFor(id), 'no-identification-case');
   });
 
   it('without an AliMe async_code 店小蜜 is never called; progress still moves the node', async () => {
@@ -82,7 +82,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await client.complete(id, { resultMessage: '已处理' });
     assert.equal((await client.result(id)).status, 'completed');
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'case:2', 'emit:completed']);
-    await saveHistory(env, workflowIdFor(id), 'no-alime-v2');
+    await saveHistory(env, workflowIdFor(id), 'no-alime');
   });
 
   it('duplicates change nothing: a second start, a repeated progress report, a second completion', async () => {
@@ -121,7 +121,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     assert.deepEqual(calls.map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:inspecting', 'notify:cancelled!', 'case:2', 'emit:cancelled']);
     assert.equal((calls[5]!.params.param as Record<string, unknown>).operate_tips, '工单已取消: 买家撤销申请');
     assert.equal(calls[6]!.params.work_order_status, 'CANCELLED');
-    await saveHistory(env, workflowIdFor(id), 'cancelled-v2');
+    await saveHistory(env, workflowIdFor(id), 'cancelled');
   });
 
   it('cancelling from Temporal itself (UI, CLI) closes on TOP the same way', async () => {

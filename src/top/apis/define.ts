@@ -38,24 +38,24 @@ export function defineTopApi<Req extends z.ZodType, Res extends z.ZodType>(defin
     if (!parsedRequest.success) throw new TopInputError(method, describeIssues(parsedRequest.error));
     if (definition.needsSession && !options.session) throw new TopInputError(method, ['session: this API needs the seller\'s session key']);
 
-    const body = await client.call(method, definition.toParams(parsedRequest.data), options);
-
-    const parsedResponse = definition.response.safeParse(body);
-    if (!parsedResponse.success) {
-      throw new TopError({ method, source: 'protocol', classification: 'configuration', msg: 'unexpected response shape', subMsg: describeIssues(parsedResponse.error).join('; ') });
-    }
-    const outcome = definition.outcome(parsedResponse.data);
-    if (!outcome.ok) {
-      throw new TopError({
-        method,
-        source: 'business-result',
-        classification: classifyBusinessResult(outcome.errorCode),
-        code: outcome.errorCode,
-        msg: 'business result failed',
-        subMsg: outcome.errorMessage,
-      });
-    }
-    return parsedResponse.data;
+    return await client.call(method, definition.toParams(parsedRequest.data), options, (body) => {
+      const parsedResponse = definition.response.safeParse(body);
+      if (!parsedResponse.success) {
+        throw new TopError({ method, source: 'protocol', classification: 'configuration', msg: 'unexpected response shape', subMsg: describeIssues(parsedResponse.error).join('; ') });
+      }
+      const outcome = definition.outcome(parsedResponse.data);
+      if (!outcome.ok) {
+        throw new TopError({
+          method,
+          source: 'business-result',
+          classification: classifyBusinessResult(outcome.errorCode),
+          code: outcome.errorCode,
+          msg: 'business result failed',
+          subMsg: outcome.errorMessage,
+        });
+      }
+      return parsedResponse.data;
+    });
   };
   return Object.assign(call, { definition });
 }
