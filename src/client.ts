@@ -59,6 +59,15 @@ export interface StartResult {
   alreadyClosed: boolean;
 }
 
+/** How many running work orders are in one status at one node. */
+export interface OpenWorkOrderCount {
+  status: string;
+  node: string;
+  count: number;
+}
+
+const WORK_ORDERS = 'WorkflowType = "workOrderWorkflow"';
+
 export interface WorkOrderSummary {
   workOrderId: string;
   workflowId: string;
@@ -158,7 +167,7 @@ export class WorkOrderClient {
 
   async list(raw: z.input<typeof listFilter> = {}): Promise<WorkOrderSummary[]> {
     const filter = parseOrThrow(listFilter, raw, 'list filter');
-    const clauses = ['WorkflowType = "workOrderWorkflow"'];
+    const clauses = [WORK_ORDERS];
     if (filter.status) clauses.push(`WorkOrderStatus = "${filter.status}"`);
     if (filter.node) clauses.push(`WorkOrderNode = "${filter.node}"`);
     const found: WorkOrderSummary[] = [];
@@ -175,6 +184,24 @@ export class WorkOrderClient {
       if (found.length >= filter.limit) break;
     }
     return found;
+  }
+
+  /**
+   * Running work orders counted by status and current node, from Temporal's visibility store (which may
+   * trail the workflows by a moment). Reads every running work order: meant for a periodic gauge, not
+   * for each request.
+   */
+  async countOpen(): Promise<OpenWorkOrderCount[]> {
+    const counts = new Map<string, OpenWorkOrderCount>();
+    for await (const execution of this.client.workflow.list({ query: `${WORK_ORDERS} AND ExecutionStatus = "Running"`, pageSize: 1000 })) {
+      const status = execution.typedSearchAttributes.get(WORK_ORDER_STATUS) ?? 'unknown';
+      const node = execution.typedSearchAttributes.get(WORK_ORDER_NODE) ?? 'unknown';
+      const key = JSON.stringify([status, node]);
+      const entry = counts.get(key) ?? { status, node, count: 0 };
+      entry.count += 1;
+      counts.set(key, entry);
+    }
+    return [...counts.values()];
   }
 
   async #call<T>(workOrderId: string, action: (handle: WorkflowHandle<typeof workOrderWorkflow>) => Promise<T>): Promise<T> {

@@ -45,6 +45,8 @@ export const configSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   /** Prometheus `/metrics` (SDK and product metrics); `off` disables it. */
   WORKER_METRICS_ADDRESS: z.string().regex(/^(off|[\w.-]+:\d+)$/, 'must be host:port or off').default('127.0.0.1:9464'),
+  /** How often the worker counts running work orders by status and node for `work_orders_open`. */
+  WORKER_OPEN_WORK_ORDERS_INTERVAL_MS: positiveInt(30_000),
   /** `/healthz` and `/readyz` for orchestrators; `off` disables them. */
   WORKER_HEALTH_ADDRESS: z.string().regex(/^(off|[\w.-]+:\d+)$/, 'must be host:port or off').default('127.0.0.1:8081'),
   /** Tracing: spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set (read by the exporter). */

@@ -2,6 +2,7 @@
  * `npm run worker`: the work-order worker. One TOP client (one connection pool) per process.
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/work-order-activities';
 import { FileSessionStore } from './activities/sessions';
@@ -9,7 +10,9 @@ import { topFailureInterceptor } from './activities/top-failures';
 import { topMetricsInterceptor } from './activities/top-metrics';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { loadConfig, type Config } from './config';
+import { WorkOrderClient } from './client';
 import { startHealthServer } from './health';
+import { reportOpenWorkOrders } from './open-work-orders-gauge';
 import { createLogger } from './logging';
 import { TopClient } from './top';
 import { createTracing, otlpSpanProcessor, WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from './tracing';
@@ -90,9 +93,14 @@ async function main(): Promise<void> {
     tracing: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'off',
   });
   const health = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS);
+  const openGauge =
+    config.WORKER_METRICS_ADDRESS === 'off'
+      ? undefined
+      : reportOpenWorkOrders(new WorkOrderClient(new Client({ connection, namespace })), Runtime.instance().metricMeter, config.WORKER_OPEN_WORK_ORDERS_INTERVAL_MS, logger);
   try {
     await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
   } finally {
+    await openGauge?.stop();
     await health?.close();
     await tracing.shutdown();
     await top.close();

@@ -1,7 +1,8 @@
-import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, metricMeter, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, metricMeter, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { cancellation, completion, parseOrThrow, progressReport, type Cancellation, type Completion, type ProgressReport, type WorkOrderInput } from '../work-order/schemas';
+import { currentDetails } from './current-details';
 import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery, type ProgressAck } from './messages';
 import { BIZ_ORDER_ID, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
 import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from './status';
@@ -144,6 +145,7 @@ export class WorkOrder {
   reachNode(node: string): void {
     this.view.currentNode = node;
     this.#index();
+    this.#showDetails();
   }
 
   escalate(): void {
@@ -247,15 +249,23 @@ export class WorkOrder {
     this.view.steps.push(record);
     if (this.view.steps.length > STEPS_KEPT) this.view.steps.splice(0, this.view.steps.length - STEPS_KEPT);
     this.view.stepCount += 1;
+    this.#showDetails();
   }
 
   #waitingFor(what: string): void {
     this.view.waitingFor = what;
+    this.#showDetails();
   }
 
   #setStatus(status: WorkOrderStatus): void {
     this.view.status = status;
     this.#index();
+    this.#showDetails();
+  }
+
+  /** The UI's "Current Details". Served by a query, never written to history, so replay is unaffected. */
+  #showDetails(): void {
+    setCurrentDetails(currentDetails(this.view));
   }
 
   #index(): void {

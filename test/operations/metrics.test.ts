@@ -33,6 +33,7 @@ describe('worker metrics and health', async () => {
       TOP_SESSIONS_FILE: sessionsFile,
       WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       WORKER_HEALTH_ADDRESS: `127.0.0.1:${healthPort}`,
+      WORKER_OPEN_WORK_ORDERS_INTERVAL_MS: '200',
     },
     /worker on task queue/,
   );
@@ -69,6 +70,18 @@ describe('worker metrics and health', async () => {
     for (const event of ['started', 'completed', 'step_failed']) assert.ok(line(new RegExp(`^work_orders\\S*\\{[^}]*event="${event}"`)), `work_orders{event="${event}"}`);
     assert.ok(line(/^temporal_/), 'the SDK runtime’s metrics');
     await client.cancel(refused, { reason: 'test over' });
+  });
+
+  it('shows running work orders by status and node, and takes a finished one off', async () => {
+    const id = newWorkOrderId('WO-GAUGE');
+    const order = fullWorkOrder(id);
+    await client.start({ ...order, alime: { ...order.alime!, firstNode: 'gauge-check' } });
+    const openAtNode = /^work_orders_open\S*\{(?=[^}]*status="open")(?=[^}]*node="gauge-check")[^}]*\} (\d+)$/m;
+    const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    await eventually(async () => ((await scrape()).match(openAtNode)?.[1] === '1' ? true : undefined), 'work_orders_open{status="open",node="gauge-check"} 1');
+    await client.complete(id, { resultMessage: 'done' });
+    await client.result(id);
+    await eventually(async () => ((await scrape()).match(openAtNode)?.[1] === '0' ? true : undefined), 'the finished work order off the gauge');
   });
 
   it('logs one JSON object per line (stdout is not a terminal), with the work order id on lines about one', async () => {

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { currentDetails } from '../../src/workflows/current-details';
+import type { WorkOrderView } from '../../src/workflows/status';
+
+const view = (extra: Partial<WorkOrderView> = {}): WorkOrderView => ({
+  workOrderId: 'WO-1',
+  status: 'open',
+  currentNode: 'inspecting',
+  waitingFor: 'progress or completion',
+  steps: [
+    { step: 'emit-created-event', at: '2026-11-22T08:00:00.000Z', outcome: 'ok' },
+    { step: 'notify-node', node: 'accepted', at: '2026-11-22T08:00:01.000Z', outcome: 'ok' },
+  ],
+  stepCount: 2,
+  onTop: { createdEvent: true, case: false },
+  progressReceived: 0,
+  progressPending: 0,
+  rejectedMessages: 0,
+  ...extra,
+});
+
+describe('current details: the work order in business terms for the Temporal UI', () => {
+  it('names the status, the node, what it waits for, and each step in order', () => {
+    const text = currentDetails(view());
+    assert.match(text, /^\*\*Work order WO-1\*\*: open, at node \*\*inspecting\*\*$/m);
+    assert.match(text, /^Waiting for: progress or completion$/m);
+    assert.match(text, /^Steps \(2\):$/m);
+    assert.match(text, /^1\. ✓ Qianniu: work order created — 2026-11-22T08:00:00\.000Z\n2\. ✓ 店小蜜: reached node accepted — /m);
+  });
+
+  it('shows a failed step with its reason, and the last error while the work order waits for an operator', () => {
+    const failure = { type: 'TopError:authorization', message: 'session expired', classification: 'authorization' };
+    const text = currentDetails(
+      view({
+        status: 'failed',
+        steps: [{ step: 'open-case', at: '2026-11-22T08:00:02.000Z', outcome: 'failed', failure }],
+        stepCount: 1,
+        lastError: { ...failure, step: 'open-case', at: '2026-11-22T08:00:02.000Z' },
+      }),
+    );
+    assert.match(text, /^1\. ✗ AliGenius: identification case opened failed — 2026-11-22T08:00:02\.000Z: session expired$/m);
+    assert.match(text, /^Last error \(open-case\): session expired$/m);
+  });
+
+  it('says when older steps were dropped, and shows the SLA and escalation', () => {
+    const text = currentDetails(view({ stepCount: 60, slaDeadline: '2026-11-23T08:00:00.000Z', escalatedAt: '2026-11-23T08:00:01.000Z', status: 'escalated' }));
+    assert.match(text, /^Steps \(last 2 of 60\):$/m);
+    assert.match(text, /^SLA deadline: 2026-11-23T08:00:00\.000Z \(escalated 2026-11-23T08:00:01\.000Z\)$/m);
+  });
+});
