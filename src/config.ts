@@ -51,7 +51,8 @@ export const configSchema = z.object({
   WORKER_HEALTH_ADDRESS: z.string().regex(/^(off|[\w.-]+:\d+)$/, 'must be host:port or off').default('127.0.0.1:8081'),
   /** Tracing: spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set (read by the exporter). */
   OTEL_SERVICE_NAME: z.string().min(1).default('taobao-work-orders-worker'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://otel-collector:4318' }).optional(),
+  // Empty counts as unset, so `OTEL_EXPORTER_OTLP_ENDPOINT=` turns tracing off.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://otel-collector:4318' }).optional()),
   /** Payload encryption (optional): JSON `{ "<key id>": "<32 bytes, base64>" }` and the id of the key that encrypts. */
   PAYLOAD_CODEC_KEYS: z.string().min(1).optional(),
   PAYLOAD_CODEC_KEY_ID: z.string().min(1).optional(),

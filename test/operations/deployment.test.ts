@@ -51,8 +51,8 @@ describe('docker-compose.yml and the Dockerfile', () => {
     assert.ok(valid, JSON.stringify(validate.errors, null, 2));
   });
 
-  it('has the full stack: Temporal on PostgreSQL, its UI, set-up, worker, codec server, sandbox', () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), ['codec-server', 'postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'top-sandbox', 'worker']);
+  it('has the full stack: Temporal on PostgreSQL, its UI, set-up, worker, codec server, sandbox, Prometheus, Jaeger', () => {
+    assert.deepEqual(Object.keys(compose.services).sort(), ['codec-server', 'jaeger', 'postgresql', 'prometheus', 'temporal', 'temporal-setup', 'temporal-ui', 'top-sandbox', 'worker']);
     assert.equal(envOf(compose.services.temporal!).DB, 'postgres12');
     assert.doesNotMatch(composeText, /start-dev/);
   });
@@ -94,6 +94,19 @@ describe('docker-compose.yml and the Dockerfile', () => {
     const uiPort = compose.services['temporal-ui']!.ports![0]!.split(':')[1];
     assert.equal(codecEnv.CODEC_ALLOW_ORIGIN, `http://localhost:${uiPort}`);
     for (const service of Object.values(compose.services)) for (const port of service.ports ?? []) assert.match(port, /^127\.0\.0\.1:/, 'published on loopback only');
+  });
+
+  it('has Prometheus scrape the worker and the server where they serve metrics, and the worker send traces to Jaeger', () => {
+    const worker = loadConfig(envOf(compose.services.worker!));
+    const scrape = parse(readFileSync(join(ROOT, 'deploy/prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
+    const targets = scrape.scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
+    assert.ok(targets.includes(`worker:${worker.WORKER_METRICS_ADDRESS.split(':')[1]}`), 'the worker’s metrics address');
+    assert.ok(targets.includes(`temporal:${envOf(compose.services.temporal!).PROMETHEUS_ENDPOINT!.split(':')[1]}`), 'the server’s metrics address');
+    assert.ok(compose.services.prometheus!.volumes!.includes('./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro'));
+    const otlp = new URL(worker.OTEL_EXPORTER_OTLP_ENDPOINT!);
+    assert.equal(otlp.hostname, 'jaeger');
+    assert.equal(otlp.port, '4318', 'OTLP over HTTP');
+    assert.equal(envOf(compose.services.jaeger!).COLLECTOR_OTLP_ENABLED, 'true');
   });
 
   it('builds in stages, ships production dependencies only, runs as a non-root user, with the prebuilt bundle', () => {

@@ -1,11 +1,13 @@
 /**
  * The worker as `npm run worker` runs it (its own process): Prometheus metrics — the SDK's and the
- * product's — scraped after real work orders, and the liveness/readiness endpoints.
+ * product's — scraped after real work orders, traces exported over OTLP/HTTP to a collector stand-in,
+ * JSON logs, and the liveness/readiness endpoints.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { WorkOrderClient } from '../../src/client';
 import { freePort, startNode } from '../../src/dev/processes';
@@ -16,7 +18,27 @@ import { startSandbox } from '../helpers/sandbox';
 import { startTemporal } from '../helpers/temporal';
 import { fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
-describe('worker metrics and health', async () => {
+/** An OTLP/HTTP collector stand-in: keeps the JSON bodies POSTed to /v1/traces. */
+async function startTraceCollector(): Promise<{ url: string; spanNames: () => string[] }> {
+  const bodies: string[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.url === '/v1/traces') bodies.push(Buffer.concat(chunks).toString());
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as { port: number };
+  type Export = { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] };
+  const spanNames = () => bodies.flatMap((body) => (JSON.parse(body) as Export).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name))));
+  return { url: `http://127.0.0.1:${port}`, spanNames };
+}
+
+describe('worker metrics, traces, logs and health', async () => {
+  const collector = await startTraceCollector();
   const env = await startTemporal({ searchAttributes: WORK_ORDER_SEARCH_ATTRIBUTES });
   const sandbox = await startSandbox();
   const sessionsFile = join(mkdtempSync(join(tmpdir(), 'metrics-')), 'sessions.json');
@@ -34,6 +56,8 @@ describe('worker metrics and health', async () => {
       WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       WORKER_HEALTH_ADDRESS: `127.0.0.1:${healthPort}`,
       WORKER_OPEN_WORK_ORDERS_INTERVAL_MS: '200',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
     },
     /worker on task queue/,
   );
@@ -70,6 +94,14 @@ describe('worker metrics and health', async () => {
     for (const event of ['started', 'completed', 'step_failed']) assert.ok(line(new RegExp(`^work_orders\\S*\\{[^}]*event="${event}"`)), `work_orders{event="${event}"}`);
     assert.ok(line(/^temporal_/), 'the SDK runtime’s metrics');
     await client.cancel(refused, { reason: 'test over' });
+  });
+
+  it('exports the spans of workflow, activities and TOP calls over OTLP when an endpoint is configured', async () => {
+    const id = newWorkOrderId('WO-OTLP');
+    await client.start(fullWorkOrder(id));
+    const expected = ['RunWorkflow:workOrderWorkflow', 'RunActivity:emitWorkOrderEvent', 'TOP taobao.bcpush.isv.event.emit', 'TOP taobao.rdc.aligenius.identification.case.update'];
+    await eventually(() => (expected.every((name) => collector.spanNames().includes(name)) ? true : undefined), `spans ${expected.join(', ')} at the collector`);
+    await client.cancel(id, { reason: 'test over' });
   });
 
   it('shows running work orders by status and node, and takes a finished one off', async () => {
