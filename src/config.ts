@@ -11,6 +11,10 @@ import { DEFAULT_TASK_QUEUE } from './workflows/messages';
  */
 const positiveInt = (fallback: number) => z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').default(fallback);
 
+/** Empty counts as unset, so `OTEL_EXPORTER_OTLP_ENDPOINT=` turns tracing off. */
+const otlpEndpoint = (example: string) =>
+  z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` }).optional());
+
 const statusCodes = z
   .string()
   .transform((text, ctx): WorkOrderStatusCodes => {
@@ -51,8 +55,8 @@ export const configSchema = z.object({
   WORKER_HEALTH_ADDRESS: z.string().regex(/^(off|[\w.-]+:\d+)$/, 'must be host:port or off').default('127.0.0.1:8081'),
   /** Tracing: spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set (read by the exporter). */
   OTEL_SERVICE_NAME: z.string().min(1).default('taobao-work-orders-worker'),
-  // Empty counts as unset, so `OTEL_EXPORTER_OTLP_ENDPOINT=` turns tracing off.
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((value) => (value === '' ? undefined : value), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://otel-collector:4318' }).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint('http://otel-collector:4318'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint('http://otel-collector:4318/v1/traces'),
   /** Payload encryption (optional): JSON `{ "<key id>": "<32 bytes, base64>" }` and the id of the key that encrypts. */
   PAYLOAD_CODEC_KEYS: z.string().min(1).optional(),
   PAYLOAD_CODEC_KEY_ID: z.string().min(1).optional(),

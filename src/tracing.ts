@@ -19,6 +19,7 @@ import {
   type OpenTelemetrySinks,
 } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
+import type { Config } from './config';
 
 /**
  * Workflow interceptor modules, bundled with the workflow code. A prebuilt bundle must contain them
@@ -64,10 +65,14 @@ export function createTracing({ serviceName, spanProcessor }: TracingOptions): T
   };
 }
 
-/** OTLP/HTTP export, configured by the standard OTEL_EXPORTER_OTLP_* variables, when an endpoint is set. */
-export function otlpSpanProcessor(env: NodeJS.ProcessEnv = process.env): SpanProcessor | undefined {
-  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
-  return new BatchSpanProcessor(new OTLPTraceExporter());
+/** The OTLP endpoint traces go to, if any (the exporter appends `/v1/traces` to the general one). */
+export function otlpTracesEndpoint(config: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'>): string | undefined {
+  return config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? config.OTEL_EXPORTER_OTLP_ENDPOINT;
+}
+
+/** OTLP/HTTP export when an endpoint is configured; the exporter reads the standard OTEL_EXPORTER_OTLP_* variables itself. */
+export function otlpSpanProcessor(config: Parameters<typeof otlpTracesEndpoint>[0]): SpanProcessor | undefined {
+  return otlpTracesEndpoint(config) ? new BatchSpanProcessor(new OTLPTraceExporter()) : undefined;
 }
 
 /**

@@ -12,10 +12,10 @@ import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-c
 import { loadConfig, type Config } from './config';
 import { WorkOrderClient } from './client';
 import { startHealthServer } from './health';
-import { reportOpenWorkOrders } from './open-work-orders-gauge';
 import { createLogger } from './logging';
+import { reportOpenWorkOrders } from './open-work-orders-gauge';
 import { TopClient } from './top';
-import { createTracing, otlpSpanProcessor, WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from './tracing';
+import { createTracing, otlpSpanProcessor, otlpTracesEndpoint, WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from './tracing';
 
 export interface RunningWorker {
   worker: Worker;
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     logger,
     ...(config.WORKER_METRICS_ADDRESS === 'off' ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }),
   });
-  const tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME, spanProcessor: otlpSpanProcessor() });
+  const tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME, spanProcessor: otlpSpanProcessor(config) });
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
   const { worker, top } = await createWorker(config, connection, { namespace, tracing });
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     gateway: config.TOP_GATEWAY_URL,
     metrics: config.WORKER_METRICS_ADDRESS,
     health: config.WORKER_HEALTH_ADDRESS,
-    tracing: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'off',
+    tracing: otlpTracesEndpoint(config) ?? 'off',
   });
   const health = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS);
   const openGauge =

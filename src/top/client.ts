@@ -150,8 +150,10 @@ function recordFailure(span: Span, error: unknown): void {
     });
     span.setStatus({ code: SpanStatusCode.ERROR, message: error.message }); // already redacted
   } else {
-    span.setAttribute('error.type', 'cancelled');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'cancelled' });
+    // Cancellation (AbortError) or a bug; only the error's name, as its message is not ours to vouch for.
+    const name = error instanceof Error ? error.name : 'unknown';
+    span.setAttribute('error.type', name);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: name });
   }
 }
 

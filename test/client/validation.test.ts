@@ -128,14 +128,30 @@ describe('worker configuration', () => {
     assert.equal(config.TOP_SIGN_METHOD, 'hmac-sha256');
     assert.equal(config.TEMPORAL_TASK_QUEUE, 'taobao-work-orders');
     assert.equal(config.TOP_CALLS_PER_SECOND, 50);
+    assert.equal(config.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
+  });
+
+  it('takes an empty OTLP endpoint as no tracing, as compose passes it when the variable is set empty', () => {
+    assert.equal(loadConfig({ ...valid, OTEL_EXPORTER_OTLP_ENDPOINT: '' }).OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
   });
 
   it('names every wrong variable and never prints a value', () => {
     assert.throws(
-      () => loadConfig({ ...valid, TOP_GATEWAY_URL: 'ftp://x', TOP_SIGN_METHOD: 'sha1', TOP_CALLS_PER_SECOND: '-3', TOP_APP_SECRET: undefined, TOP_WORK_ORDER_STATUS_CODES: '{"created":' }),
+      () =>
+        loadConfig({
+          ...valid,
+          TOP_GATEWAY_URL: 'ftp://x',
+          TOP_SIGN_METHOD: 'sha1',
+          TOP_CALLS_PER_SECOND: '-3',
+          TOP_APP_SECRET: undefined,
+          TOP_WORK_ORDER_STATUS_CODES: '{"created":',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+        }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        for (const name of ['TOP_GATEWAY_URL', 'TOP_SIGN_METHOD', 'TOP_CALLS_PER_SECOND', 'TOP_APP_SECRET', 'TOP_WORK_ORDER_STATUS_CODES']) assert.match(error.message, new RegExp(name));
+        for (const name of ['TOP_GATEWAY_URL', 'TOP_SIGN_METHOD', 'TOP_CALLS_PER_SECOND', 'TOP_APP_SECRET', 'TOP_WORK_ORDER_STATUS_CODES', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+          assert.match(error.message, new RegExp(name));
+        }
         return true;
       },
     );
