@@ -4,6 +4,7 @@
  * variable matches what the code actually runs and reads. The search-attribute set-up runs for real.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
@@ -36,6 +37,20 @@ const interpolate = (value: string) => value.replace(/\$\{([A-Z_]+):-([^}]*)\}/g
 const envOf = (service: Service) => Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
 const ours = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
 
+/** `docker compose` as a command line: the Docker CLI plugin, a docker-compose on PATH, or the one scripts/install-docker-compose.sh built. */
+function dockerCompose(): string[] | undefined {
+  const works = (command: string[]) => {
+    try {
+      execFileSync(command[0]!, [...command.slice(1), 'version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return [['docker', 'compose'], ['docker-compose'], [join(ROOT, '.tools/go-bin/docker-compose')]].find(works);
+}
+const dockerComposeCommand = dockerCompose();
+
 /** Variables the Temporal SDK's envconfig reads for every client. */
 const TEMPORAL_CLIENT_VARS = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_TLS', 'TEMPORAL_PROFILE'];
 
@@ -49,6 +64,19 @@ describe('docker-compose.yml and the Dockerfile', () => {
     const validate = ajv.compile(schema);
     const valid = validate(compose);
     assert.ok(valid, JSON.stringify(validate.errors, null, 2));
+  });
+
+  it('is accepted by `docker compose config`, which resolves it as we read it', { skip: dockerComposeCommand ? false : 'no docker compose here (bash scripts/install-docker-compose.sh builds one)' }, () => {
+    // Only PATH and HOME: the defaults in the file, not whatever this shell has set, are what is checked.
+    const out = execFileSync(dockerComposeCommand![0]!, [...dockerComposeCommand!.slice(1), '-f', join(ROOT, 'docker-compose.yml'), 'config', '--format', 'json'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      encoding: 'utf8',
+    });
+    const resolved = JSON.parse(out) as { services: Record<string, { environment?: Record<string, string> }> };
+    assert.deepEqual(Object.keys(resolved.services).sort(), Object.keys(compose.services).sort());
+    for (const [name, service] of Object.entries(compose.services)) {
+      assert.deepEqual(resolved.services[name]!.environment ?? {}, envOf(service), `${name}: the environment compose computes is the one the tests check`);
+    }
   });
 
   it('has the full stack: Temporal on PostgreSQL, its UI, set-up, worker, codec server, sandbox, Prometheus, Jaeger', () => {
