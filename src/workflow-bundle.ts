@@ -1,15 +1,5 @@
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './tracing';
-
-/** Bundler chatter is noise for tests and scripts; errors still show. */
-const errorsOnlyLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta),
-};
 
 /**
  * The workflow code as production runs it: the work-order workflow with the tracing interceptors built
@@ -19,6 +9,6 @@ export async function bundleWorkOrderWorkflows(): Promise<WorkflowBundleWithSour
   return await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
-    logger: errorsOnlyLogger,
+    logger: new DefaultLogger('ERROR'), // bundler chatter is noise for tests and scripts; errors still show
   });
 }

@@ -125,6 +125,7 @@ describe('worker metrics, traces, logs and health', async () => {
     assert.equal(failureLine.failureType, 'TopError:business');
     assert.match(String(failureLine.workOrderId), /^WO-MBIZ-/);
     assert.match(String(failureLine.time), /^\d{4}-\d\d-\d\dT/);
+    assert.match(String(failureLine.trace_id), /^[0-9a-f]{32}$/, 'with tracing on, workflow lines carry the trace id');
     const activityLines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => typeof l.activityType === 'string');
     assert.ok(activityLines.length > 0 && activityLines.every((l) => typeof l.workOrderId === 'string'), 'activity lines carry workOrderId');
   });
