@@ -1,6 +1,6 @@
 /**
- * Registers the work-order search attributes (WorkOrderId, BizOrderId, WorkOrderNode, WorkOrderStatus:
- * Keyword) on the namespace, waiting for the server to come up. Idempotent: attributes that exist are
+ * Registers the work-order search attributes (WorkOrderId, BizOrderId, WorkOrderNode, WorkOrderStatus,
+ * Seller: Keyword) on the namespace, waiting for the server to come up. Idempotent: attributes that exist are
  * left alone. docker-compose runs it once before the worker; run it by hand against any other cluster.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

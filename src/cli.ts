@@ -1,24 +1,111 @@
 /**
- * `work-order start|progress|complete|cancel|retry|status|list`: the client functions from a shell.
- * JSON input comes from a file argument or standard input; output is JSON on standard output.
- * Exit codes: 0 done, 2 invalid input or usage (nothing was started or sent), 1 anything else.
+ * `work-order <command>`: the client functions from a shell. JSON input comes from a file argument or
+ * standard input; output is JSON on standard output. Exit codes are in EXIT below and in the README.
  */
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import { parseArgs } from 'node:util';
-import { InvalidInputError, WorkOrderClient, WorkOrderNotFoundError } from './client';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InvalidInputError, WorkOrderClient, WorkOrderClosedError, WorkOrderNotFoundError } from './client';
 
-const USAGE = `usage:
-  work-order start [FILE|-]              start a work order (JSON: workOrderId, seller, …)
-  work-order progress ID [FILE|-]        report progress (JSON: progressId, node, data?)
-  work-order complete ID [FILE|-]        complete (JSON: resultMessage, finalNode?, finalNodeData?)
-  work-order cancel ID [FILE|-]          cancel (JSON: reason)
-  work-order retry ID                    retry the step that failed permanently
-  work-order status ID                   show the work order's status
-  work-order list [--status S] [--node N] [--limit N]
-Temporal: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TASK_QUEUE.`;
+export const EXIT = {
+  /** Done; also a repeated complete/cancel of a closed work order, and a retry with nothing to retry. */
+  ok: 0,
+  /** Anything else: the server cannot be reached, TOP-independent failures of the request. */
+  failed: 1,
+  /** Invalid input or usage: nothing was started or sent. */
+  invalid: 2,
+  /** No work order with this id exists. */
+  notFound: 3,
+  /** Progress refused: the work order has closed or is closing. */
+  closed: 4,
+} as const;
 
-class UsageError extends Error {}
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  /** Arguments after the command's name, as the usage shows them. */
+  args: string;
+  summary: string;
+  options?: Options;
+  run(client: () => WorkOrderClient, positionals: string[], values: Values, io: CliIo): Promise<unknown>;
+}
+
+const idArgument = (positionals: string[], name: string): string => {
+  if (!positionals[0]) throw new UsageError(`${name} needs a work order id`, name);
+  return positionals[0];
+};
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    args: '[FILE|-]',
+    summary: 'start a work order (JSON: workOrderId, seller, …); again with the same id finds it',
+    run: async (client, [file], _values, io) => await client().start((await readJson(file, io)) as never),
+  },
+  progress: {
+    args: 'ID [FILE|-]',
+    summary: 'report progress (JSON: progressId, node, data?); a closed work order refuses it',
+    run: async (client, positionals, _values, io) => await client().reportProgress(idArgument(positionals, 'progress'), (await readJson(positionals[1], io)) as never),
+  },
+  complete: {
+    args: 'ID [FILE|-]',
+    summary: 'complete (JSON: resultMessage, finalNode?, finalNodeData?); repeating it is harmless',
+    run: async (client, positionals, _values, io) => await client().complete(idArgument(positionals, 'complete'), (await readJson(positionals[1], io)) as never),
+  },
+  cancel: {
+    args: 'ID [FILE|-]',
+    summary: 'cancel (JSON: reason); repeating it is harmless',
+    run: async (client, positionals, _values, io) => await client().cancel(idArgument(positionals, 'cancel'), (await readJson(positionals[1], io)) as never),
+  },
+  retry: {
+    args: 'ID | --status failed [--seller S] [--dry-run]',
+    summary: 'retry the step that failed permanently: of one work order, or of every failed one (of a seller)',
+    options: { status: { type: 'string' }, seller: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    run: async (client, positionals, values, io) => {
+      const batch = values.status !== undefined || values.seller !== undefined || values['dry-run'] !== undefined;
+      if (!batch) return await client().retry(idArgument(positionals, 'retry'));
+      if (positionals.length) throw new UsageError('retry takes a work order id or --status failed, not both', 'retry');
+      if (values.status !== 'failed') throw new UsageError('retry --status takes only "failed": those are the work orders waiting for an operator', 'retry');
+      return await client().retryFailed({ seller: values.seller as string | undefined, dryRun: values['dry-run'] === true }, (count) => {
+        io.stderr.write(`${count} failed work order${count === 1 ? '' : 's'} match${values['dry-run'] ? ' (dry run: nothing is signalled)' : ''}\n`);
+      });
+    },
+  },
+  status: {
+    args: 'ID',
+    summary: "show the work order's status",
+    run: async (client, positionals) => await client().status(idArgument(positionals, 'status')),
+  },
+  list: {
+    args: '[--status S] [--node N] [--seller S] [--limit N]',
+    summary: 'list work orders by status, node or seller',
+    options: { status: { type: 'string' }, node: { type: 'string' }, seller: { type: 'string' }, limit: { type: 'string' } },
+    run: async (client, positionals, values) => {
+      if (positionals.length) throw new UsageError(`list takes no arguments, got "${positionals[0]}"`, 'list');
+      const limit = values.limit === undefined ? undefined : Number(values.limit);
+      return await client().list({ status: values.status as never, node: values.node as string | undefined, seller: values.seller as string | undefined, limit });
+    },
+  },
+};
+
+const usageOf = (name: string): string => `  work-order ${name} ${COMMANDS[name]!.args}\n      ${COMMANDS[name]!.summary}`;
+
+const USAGE = `usage: work-order <command> [arguments]   (work-order <command> --help for one command)
+${Object.keys(COMMANDS).map(usageOf).join('\n')}
+
+Temporal: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TASK_QUEUE.
+Exit codes: ${EXIT.ok} done (also: already closed, nothing to retry) · ${EXIT.failed} other failure · ${EXIT.invalid} invalid input or usage, nothing sent ·
+            ${EXIT.notFound} work order not found · ${EXIT.closed} progress refused, the work order is closed or closing`;
+
+class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose usage to show; the general usage otherwise. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -31,53 +118,50 @@ export async function runCli(argv: string[], io: CliIo, client: () => WorkOrderC
   const work = () => (connected ??= client());
   try {
     const result = await dispatch(argv, io, work);
-    io.stdout.write(`${JSON.stringify(result ?? { ok: true }, null, 2)}\n`);
-    return 0;
+    if (typeof result === 'string') io.stdout.write(`${result}\n`);
+    else io.stdout.write(`${JSON.stringify(result ?? { ok: true }, null, 2)}\n`);
+    return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof InvalidInputError) {
-      io.stderr.write(`${error.message}\n${error instanceof UsageError ? USAGE : ''}\n`);
-      return 2;
+    if (error instanceof UsageError) {
+      io.stderr.write(`${error.message}\n${error.command ? `usage:\n${usageOf(error.command)}` : USAGE}\n`);
+      return EXIT.invalid;
     }
     io.stderr.write(`${describe(error)}\n`);
-    return 1;
+    if (error instanceof InvalidInputError) return EXIT.invalid;
+    if (error instanceof WorkOrderNotFoundError) return EXIT.notFound;
+    if (error instanceof WorkOrderClosedError) return EXIT.closed;
+    return EXIT.failed;
   } finally {
     await connected?.close();
   }
 }
 
+/** Runs the command; a string result is help text, anything else is printed as JSON. */
 async function dispatch(argv: string[], io: CliIo, client: () => WorkOrderClient): Promise<unknown> {
-  const [command, ...rest] = argv;
-  const id = (): string => {
-    if (!rest[0]) throw new UsageError(`${command} needs a work order id`);
-    return rest[0];
-  };
-  switch (command) {
-    case 'start':
-      return await client().start((await readJson(rest[0], io)) as never);
-    case 'progress':
-      return await client().reportProgress(id(), (await readJson(rest[1], io)) as never);
-    case 'complete':
-      return await client().complete(id(), (await readJson(rest[1], io)) as never);
-    case 'cancel':
-      return await client().cancel(id(), (await readJson(rest[1], io)) as never);
-    case 'retry':
-      return await client().retry(id());
-    case 'status':
-      return await client().status(id());
-    case 'list': {
-      const { values } = parseArgs({ args: rest, options: { status: { type: 'string' }, node: { type: 'string' }, limit: { type: 'string' } }, strict: true });
-      const limit = values.limit === undefined ? undefined : Number(values.limit);
-      return await client().list({ status: values.status as never, node: values.node, limit });
-    }
-    default:
-      throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  const [name, ...rest] = argv;
+  if (name === undefined) throw new UsageError('no command given');
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const about = rest[0];
+    if (about === undefined) return USAGE;
+    if (!Object.hasOwn(COMMANDS, about)) throw new UsageError(`unknown command "${about}"`);
+    return `usage:\n${usageOf(about)}`;
   }
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}"`);
+  const command = COMMANDS[name]!;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message, name);
+  }
+  if (parsed.values.help) return `usage:\n${usageOf(name)}`;
+  return await command.run(client, parsed.positionals, parsed.values, io);
 }
 
 /** The SDK's errors say what failed; their cause says why (e.g. the server cannot be reached). */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  if (error instanceof WorkOrderNotFoundError || !(error.cause instanceof Error)) return error.message;
+  if (error instanceof WorkOrderNotFoundError || error instanceof WorkOrderClosedError || !(error.cause instanceof Error)) return error.message;
   return `${error.message}: ${error.cause.message}`;
 }
 

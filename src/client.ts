@@ -2,7 +2,8 @@
  * Typed, validated functions for backend services: start and drive work orders. Every input is checked
  * with zod before anything is started or sent; errors name the field.
  */
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
@@ -26,30 +27,78 @@ import {
   reportProgressUpdate,
   retrySignal,
   statusQuery,
+  WORK_ORDER_CLOSED_FAILURE,
   workflowIdFor,
   workOrderIdOf,
-  type ProgressAck,
 } from './workflows/messages';
-import { BIZ_ORDER_ID, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './workflows/search-attributes';
-import type { WorkOrderStatus, WorkOrderView } from './workflows/status';
+import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './workflows/search-attributes';
+import { workOrderStatus, type ProgressAck, type WorkOrderStatus, type WorkOrderView } from './work-order/view';
 import type { workOrderWorkflow } from './workflows/work-order';
 
 export { InvalidInputError };
 export { DEFAULT_TASK_QUEUE, workflowIdFor };
 
 const workOrderIdSchema = workOrderInput.shape.workOrderId;
-const STATUSES = ['opening', 'open', 'escalated', 'failed', 'closing', 'completed', 'cancelled', 'timed-out'] as const satisfies readonly WorkOrderStatus[];
+/** A value put into a visibility query between double quotes. */
+const queryValue = z.string().regex(/^[^"\\]{1,128}$/, 'must be 1-128 characters without quotes or backslashes');
 const listFilter = z.strictObject({
-  status: z.enum(STATUSES).optional(),
-  node: z.string().regex(/^[^"\\]{1,128}$/, 'must be 1-128 characters without quotes or backslashes').optional(),
+  status: workOrderStatus.optional(),
+  node: queryValue.optional(),
+  seller: queryValue.optional(),
   limit: z.int().min(1).max(1000).default(100),
 });
+const batchRetryFilter = z.strictObject({
+  seller: queryValue.optional(),
+  /** Count and name the matches; signal nothing. */
+  dryRun: z.boolean().default(false),
+});
+/** Retry signals in flight at once during a batch retry: enough to be quick, few enough to spare the server. */
+const BATCH_RETRY_CONCURRENCY = 16;
 
+/** What a closed work order closed as: its own final status, or how Temporal ended its workflow otherwise. */
+export type ClosedStatus = 'completed' | 'cancelled' | 'timed-out' | 'terminated' | 'workflow-failed' | 'workflow-timed-out';
+
+/** No work order with this id was ever started (or its history is past the namespace's retention). */
 export class WorkOrderNotFoundError extends Error {
   override readonly name = 'WorkOrderNotFoundError';
   constructor(readonly workOrderId: string) {
     super(`work order ${workOrderId} not found`);
   }
+}
+
+/** Progress refused: the work order has closed, or is closing because completion or cancellation arrived. */
+export class WorkOrderClosedError extends Error {
+  override readonly name = 'WorkOrderClosedError';
+  constructor(
+    readonly workOrderId: string,
+    readonly status: ClosedStatus | 'closing',
+  ) {
+    super(`work order ${workOrderId} is ${status === 'closing' ? 'closing' : `closed (${status})`}; progress is no longer accepted`);
+  }
+}
+
+/** The answer to complete and cancel. A work order that has already closed is left as it is. */
+export type CloseAnswer = { workOrderId: string; alreadyClosed: false } | { workOrderId: string; alreadyClosed: true; status: ClosedStatus };
+
+export interface RetryAnswer {
+  workOrderId: string;
+  /** True when the retry signal was sent: the work order was waiting for an operator. */
+  retried: boolean;
+  /** The status it had when asked. */
+  status: WorkOrderStatus | ClosedStatus;
+  /** Why nothing was sent, when nothing was. */
+  reason?: string;
+}
+
+export interface BatchRetryAnswer {
+  /** Failed work orders that matched the filter. */
+  matched: number;
+  /** Those that were signalled to retry (0 on a dry run). */
+  resumed: number;
+  dryRun: boolean;
+  workOrderIds: string[];
+  /** Matches that were not resumed, with why (e.g. resumed by someone else meanwhile). */
+  notResumed: { workOrderId: string; reason: string }[];
 }
 
 export interface StartResult {
@@ -117,6 +166,7 @@ export class WorkOrderClient {
           { key: WORK_ORDER_ID, value: input.workOrderId },
           { key: WORK_ORDER_STATUS, value: 'opening' },
           { key: WORK_ORDER_NODE, value: input.alime?.firstNode ?? 'created' },
+          { key: SELLER, value: input.seller },
           ...(input.bizOrderId ? [{ key: BIZ_ORDER_ID, value: input.bizOrderId }] : []),
         ],
       });
@@ -127,33 +177,86 @@ export class WorkOrderClient {
     }
   }
 
-  /** Queues a progress report; resolves once it is durably accepted. Sending the same progressId again changes nothing. */
+  /**
+   * Queues a progress report; resolves once it is durably accepted. Sending the same progressId again
+   * changes nothing. A closed or closing work order refuses it with WorkOrderClosedError.
+   */
   async reportProgress(workOrderId: string, raw: ProgressReportRaw): Promise<ProgressAck> {
     const report = parseOrThrow(progressReport, raw, 'progress report');
-    return await this.#call(workOrderId, (handle) =>
-      handle.executeUpdate(reportProgressUpdate, { args: [report], updateId: `progress:${report.progressId}` }),
-    );
+    try {
+      return await this.#call(workOrderId, (handle) =>
+        handle.executeUpdate(reportProgressUpdate, { args: [report], updateId: `progress:${report.progressId}` }),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === WORK_ORDER_CLOSED_FAILURE) {
+        throw new WorkOrderClosedError(workOrderId, 'closing');
+      }
+      throw error;
+    }
   }
 
-  /** Fire-and-forget progress, for senders that cannot wait for the answer. */
+  /** Fire-and-forget progress, for senders that cannot wait for the answer. A closed work order refuses it. */
   async sendProgress(workOrderId: string, raw: ProgressReportRaw): Promise<void> {
     const report = parseOrThrow(progressReport, raw, 'progress report');
     await this.#call(workOrderId, (handle) => handle.signal(progressSignal, report));
   }
 
-  async complete(workOrderId: string, raw: CompletionRaw): Promise<void> {
+  /** Completes the work order. Safe to repeat: once it has closed, nothing is sent and the answer says how it closed. */
+  async complete(workOrderId: string, raw: CompletionRaw): Promise<CloseAnswer> {
     const done = parseOrThrow(completion, raw, 'completion');
-    await this.#call(workOrderId, (handle) => handle.signal(completeSignal, done));
+    return await this.#closeUnlessClosed(workOrderId, (handle) => handle.signal(completeSignal, done));
   }
 
-  async cancel(workOrderId: string, raw: { reason: string }): Promise<void> {
+  /** Cancels the work order; safe to repeat, like complete. */
+  async cancel(workOrderId: string, raw: { reason: string }): Promise<CloseAnswer> {
     const cancel = parseOrThrow(cancellation, raw, 'cancellation');
-    await this.#call(workOrderId, (handle) => handle.signal(cancelSignal, cancel));
+    return await this.#closeUnlessClosed(workOrderId, (handle) => handle.signal(cancelSignal, cancel));
   }
 
-  /** After fixing the cause of a permanent failure (e.g. a refreshed session key), retries the failed step. */
-  async retry(workOrderId: string): Promise<void> {
-    await this.#call(workOrderId, (handle) => handle.signal(retrySignal));
+  /**
+   * After fixing the cause of a permanent failure (e.g. a refreshed session key), retries the failed
+   * step. A work order that is not waiting for an operator is not signalled; the answer says its status.
+   */
+  async retry(workOrderId: string): Promise<RetryAnswer> {
+    const id = parseOrThrow(workOrderIdSchema, workOrderId, 'work order id');
+    const state = await this.#state(this.#handle(id));
+    if (state.closed || state.status !== 'failed') {
+      const status = state.status ?? 'opening';
+      return { workOrderId: id, retried: false, status, reason: `work order ${id} is ${status}, not waiting for an operator` };
+    }
+    await this.#call(id, (handle) => handle.signal(retrySignal));
+    return { workOrderId: id, retried: true, status: 'failed' };
+  }
+
+  /**
+   * Retries every work order waiting for an operator, or only one seller's (after its session key was
+   * refreshed). Work orders started before the `Seller` search attribute existed are matched by the
+   * seller their status names.
+   */
+  async retryFailed(raw: z.input<typeof batchRetryFilter> = {}, onMatched?: (count: number) => void): Promise<BatchRetryAnswer> {
+    const filter = parseOrThrow(batchRetryFilter, raw, 'retry filter');
+    const clauses = [WORK_ORDERS, 'ExecutionStatus = "Running"', 'WorkOrderStatus = "failed"'];
+    if (filter.seller) clauses.push(`(Seller = "${filter.seller}" OR Seller IS NULL)`);
+    const workOrderIds: string[] = [];
+    for await (const execution of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 })) {
+      const id = execution.typedSearchAttributes.get(WORK_ORDER_ID) ?? workOrderIdOf(execution.workflowId);
+      if (!id) continue;
+      if (filter.seller && execution.typedSearchAttributes.get(SELLER) === undefined && (await this.status(id)).seller !== filter.seller) continue;
+      workOrderIds.push(id);
+    }
+    onMatched?.(workOrderIds.length);
+    const answer: BatchRetryAnswer = { matched: workOrderIds.length, resumed: 0, dryRun: filter.dryRun, workOrderIds, notResumed: [] };
+    if (filter.dryRun) return answer;
+    await forEachBounded(workOrderIds, BATCH_RETRY_CONCURRENCY, async (workOrderId) => {
+      try {
+        const result = await this.retry(workOrderId);
+        if (result.retried) answer.resumed += 1;
+        else answer.notResumed.push({ workOrderId, reason: result.reason! });
+      } catch (error) {
+        answer.notResumed.push({ workOrderId, reason: (error as Error).message });
+      }
+    });
+    return answer;
   }
 
   async status(workOrderId: string): Promise<WorkOrderView> {
@@ -170,6 +273,7 @@ export class WorkOrderClient {
     const clauses = [WORK_ORDERS];
     if (filter.status) clauses.push(`WorkOrderStatus = "${filter.status}"`);
     if (filter.node) clauses.push(`WorkOrderNode = "${filter.node}"`);
+    if (filter.seller) clauses.push(`Seller = "${filter.seller}"`);
     const found: WorkOrderSummary[] = [];
     for await (const execution of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(filter.limit, 100) })) {
       const attributes = execution.typedSearchAttributes;
@@ -204,13 +308,71 @@ export class WorkOrderClient {
     return [...counts.values()];
   }
 
+  #handle(workOrderId: string): WorkflowHandle<typeof workOrderWorkflow> {
+    return this.client.workflow.getHandle<typeof workOrderWorkflow>(workflowIdFor(workOrderId));
+  }
+
+  /** Runs `action` on the work order; a missing workflow becomes WorkOrderClosedError or WorkOrderNotFoundError. */
   async #call<T>(workOrderId: string, action: (handle: WorkflowHandle<typeof workOrderWorkflow>) => Promise<T>): Promise<T> {
     const id = parseOrThrow(workOrderIdSchema, workOrderId, 'work order id');
+    const handle = this.#handle(id);
     try {
-      return await action(this.client.workflow.getHandle<typeof workOrderWorkflow>(workflowIdFor(id)));
+      return await action(handle);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new WorkOrderNotFoundError(id);
+      // The server answers "not found" both for a workflow that never existed and for one that has closed.
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      const state = await this.#state(handle);
+      if (state.closed) throw new WorkOrderClosedError(id, state.status);
       throw error;
     }
   }
+
+  async #closeUnlessClosed(workOrderId: string, send: (handle: WorkflowHandle<typeof workOrderWorkflow>) => Promise<void>): Promise<CloseAnswer> {
+    try {
+      await this.#call(workOrderId, send);
+      return { workOrderId, alreadyClosed: false };
+    } catch (error) {
+      if (error instanceof WorkOrderClosedError && error.status !== 'closing') return { workOrderId, alreadyClosed: true, status: error.status };
+      throw error;
+    }
+  }
+
+  /**
+   * The work order's status from the server's own record of the workflow (no worker needed): its
+   * WorkOrderStatus while running, how it closed once closed. Throws WorkOrderNotFoundError.
+   */
+  async #state(handle: WorkflowHandle<typeof workOrderWorkflow>): Promise<{ closed: false; status?: WorkOrderStatus } | { closed: true; status: ClosedStatus }> {
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new WorkOrderNotFoundError(workOrderIdOf(handle.workflowId) ?? handle.workflowId);
+      throw error;
+    }
+    const recorded = description.typedSearchAttributes.get(WORK_ORDER_STATUS) as WorkOrderStatus | undefined;
+    switch (description.status.name) {
+      case 'RUNNING':
+      case 'PAUSED':
+        return { closed: false, status: recorded };
+      case 'COMPLETED':
+        return { closed: true, status: recorded === 'cancelled' || recorded === 'timed-out' ? recorded : 'completed' };
+      case 'CANCELLED':
+        return { closed: true, status: 'cancelled' };
+      case 'TERMINATED':
+        return { closed: true, status: 'terminated' };
+      case 'TIMED_OUT':
+        return { closed: true, status: 'workflow-timed-out' };
+      default:
+        return { closed: true, status: 'workflow-failed' };
+    }
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

@@ -14,7 +14,7 @@ import { loadConfig } from '../config';
 import { SANDBOX_DEFAULTS, TopSandbox } from '../sandbox/server';
 import type { RecordedCall } from '../sandbox/recorder';
 import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import type { WorkOrderView } from '../workflows/status';
+import type { WorkOrderView } from '../work-order/view';
 import { createWorker } from '../worker';
 import { startLocalTemporal } from '../dev/temporal-server';
 import { demoSamples, type Sample } from './samples';

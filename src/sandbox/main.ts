@@ -1,11 +1,13 @@
 /**
  * `npm run sandbox`: the local TOP gateway sandbox on its own.
- * TOP_SANDBOX_PORT (default 8790), TOP_SANDBOX_HOST (default 127.0.0.1; the admin endpoint has no
- * authentication, so widen it only on a private network). TOP_APP_KEY / TOP_APP_SECRET replace the
- * built-in sandbox app.
+ * TOP_SANDBOX_PORT (default 8790; 0 picks a free one), TOP_SANDBOX_HOST (default 127.0.0.1; the admin
+ * endpoint has no authentication, so widen it only on a private network). TOP_APP_KEY / TOP_APP_SECRET
+ * replace the built-in sandbox app; TOP_SESSIONS_FILE (the worker's seller → session key file) replaces
+ * the built-in sessions and is followed when it changes.
  */
 import { z } from 'zod';
 import { SANDBOX_DEFAULTS, TopSandbox } from './server';
+import { readSessionsFile, watchSessionsFile } from './sessions-file';
 
 const env = z
   .object({
@@ -13,6 +15,7 @@ const env = z
     TOP_SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
     TOP_APP_KEY: z.string().min(1).default(SANDBOX_DEFAULTS.appKey),
     TOP_APP_SECRET: z.string().min(1).default(SANDBOX_DEFAULTS.appSecret),
+    TOP_SESSIONS_FILE: z.string().min(1).optional(),
   })
   .safeParse(process.env);
 if (!env.success) {
@@ -20,15 +23,35 @@ if (!env.success) {
   process.exit(2);
 }
 
+const sessionsPath = env.data.TOP_SESSIONS_FILE;
+let sessions;
+try {
+  sessions = sessionsPath ? readSessionsFile(sessionsPath) : SANDBOX_DEFAULTS.sessions;
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const sandbox = new TopSandbox({
   host: env.data.TOP_SANDBOX_HOST,
   port: env.data.TOP_SANDBOX_PORT,
   apps: { [env.data.TOP_APP_KEY]: env.data.TOP_APP_SECRET },
+  sessions,
 });
+if (sessionsPath) {
+  watchSessionsFile(
+    sessionsPath,
+    (changed) => {
+      for (const [session, grant] of Object.entries(changed)) sandbox.setSession(session, grant);
+      console.log(`sessions re-read from ${sessionsPath}: ${Object.keys(changed).length}`);
+    },
+    (error) => console.error(`${error.message}; keeping the sessions read before`),
+  );
+}
 void sandbox.start().then(({ gatewayUrl, url }) => {
   console.log(`TOP sandbox gateway: ${gatewayUrl}`);
   console.log(`admin (calls, faults, sessions; unauthenticated, bound to ${env.data.TOP_SANDBOX_HOST}): ${url}/admin/calls`);
-  console.log(`app key ${env.data.TOP_APP_KEY}; session keys: ${Object.keys(SANDBOX_DEFAULTS.sessions).join(', ')}`);
+  // Session keys are secrets once they come from the worker's file: name the sellers only.
+  console.log(`app key ${env.data.TOP_APP_KEY}; sessions for sellers: ${[...new Set(Object.values(sessions).map((grant) => grant.seller))].join(', ')}`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

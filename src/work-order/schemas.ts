@@ -21,13 +21,16 @@ const text = (max: number) => z.string(required('must be a string')).trim().min(
 /** A node's business data: a JSON object, bounded in size so it cannot bloat the workflow history. */
 const nodeData = z
   .record(z.string(), z.unknown(), required('must be a JSON object'))
-  .refine((data) => utf8Length(JSON.stringify(data)) <= MAX_NODE_DATA_BYTES, `must be at most ${MAX_NODE_DATA_BYTES} bytes of JSON`);
+  .refine((data) => utf8Length(JSON.stringify(data)) <= MAX_NODE_DATA_BYTES, `must be at most ${MAX_NODE_DATA_BYTES} bytes of JSON`)
+  .meta({ description: `The node's business data, passed to 店小蜜 as input_params: a JSON object of at most ${MAX_NODE_DATA_BYTES} bytes` });
 
 /** `2 days`, `36h`, `90m`, or milliseconds. */
-const duration = z.union([
-  z.int().positive(),
-  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|seconds?|minutes?|hours?|days?|weeks?)$/i, 'must be a duration such as "48h" or "2 days"'),
-]);
+const duration = z
+  .union([
+    z.int().positive(),
+    z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|seconds?|minutes?|hours?|days?|weeks?)$/i, 'must be a duration such as "48h" or "2 days"'),
+  ])
+  .meta({ description: 'Milliseconds, or a duration such as "48h" or "2 days"' });
 
 export const workOrderInput = z.strictObject({
   /** The ISV's work order id; the workflow id is derived from it. */

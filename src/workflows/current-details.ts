@@ -1,4 +1,4 @@
-import type { StepName, StepRecord, WorkOrderView } from './status';
+import type { StepName, StepRecord, WorkOrderView } from '../work-order/view';
 
 /** Each TOP step as the people who run work orders name it. */
 const STEP_WORDS: Record<StepName, (node?: string) => string> = {

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Cancellation, Completion, ProgressReport, ProgressReportRaw } from '../work-order/schemas';
-import type { WorkOrderView } from './status';
+import type { ProgressAck, WorkOrderView } from '../work-order/view';
 
 /** Shared by the workflow, the worker and the client. */
 
@@ -15,11 +15,8 @@ export const workflowIdFor = (workOrderId: string): string => `${WORKFLOW_ID_PRE
 export const workOrderIdOf = (workflowId: string): string | undefined =>
   workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : undefined;
 
-export interface ProgressAck {
-  /** False when this progressId was already received: nothing new was queued. */
-  accepted: boolean;
-  progressReceived: number;
-}
+/** The failure type of an Update refused because the work order is ending (completion or cancellation arrived). */
+export const WORK_ORDER_CLOSED_FAILURE = 'WorkOrderClosed';
 
 /** Validated before it enters history; the answer says whether it was new. */
 export const reportProgressUpdate = defineUpdate<ProgressAck, [ProgressReportRaw]>('reportProgress');

@@ -8,5 +8,7 @@ export const WORK_ORDER_ID = defineSearchAttributeKey('WorkOrderId', 'KEYWORD');
 export const BIZ_ORDER_ID = defineSearchAttributeKey('BizOrderId', 'KEYWORD');
 export const WORK_ORDER_NODE = defineSearchAttributeKey('WorkOrderNode', 'KEYWORD');
 export const WORK_ORDER_STATUS = defineSearchAttributeKey('WorkOrderStatus', 'KEYWORD');
+/** The shop, set by the client at start: an operator resumes one seller's work orders after its key is refreshed. */
+export const SELLER = defineSearchAttributeKey('Seller', 'KEYWORD');
 
-export const WORK_ORDER_SEARCH_ATTRIBUTES = [WORK_ORDER_ID, BIZ_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS];
+export const WORK_ORDER_SEARCH_ATTRIBUTES = [WORK_ORDER_ID, BIZ_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS, SELLER];

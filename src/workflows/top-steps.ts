@@ -15,21 +15,26 @@ const TOP_CALL: ActivityOptions = {
 
 const activities = proxyActivities<WorkOrderActivities>(TOP_CALL);
 
-/** The work order's TOP calls, in business terms, each with a summary for the UI's timeline. */
+/**
+ * The work order's TOP calls, in business terms, each with a summary for the UI's timeline. `at` is when
+ * the step's cause happened (creation, a report received, completion), never when an attempt runs; it is
+ * stamped once per step through the work order's TOP clock, so retries resend the same time.
+ */
 export function topSteps(order: WorkOrder) {
   const { input } = order;
   const id = input.workOrderId;
 
   return {
-    emitEvent(kind: WorkOrderEventKind, resultMessage?: string, at = Date.now()): Promise<void> {
+    emitEvent(kind: WorkOrderEventKind, at: number, resultMessage?: string): Promise<void> {
       const node = order.view.currentNode;
+      const stamped = order.topTime(at);
       return order.runStep(kind === 'created' ? 'emit-created-event' : 'emit-closing-event', node, () =>
         activities.emitWorkOrderEvent.executeWithOptions({ ...TOP_CALL, summary: `Qianniu: work order ${id} ${kind}` }, [
           {
             workOrderId: id,
             seller: input.seller,
             kind,
-            at,
+            at: stamped,
             node,
             bizOrderId: input.bizOrderId,
             workOrderType: input.workOrderType,
@@ -42,21 +47,23 @@ export function topSteps(order: WorkOrder) {
       );
     },
 
-    updateCase(operation: 'open' | 'complete', tips: string, at = Date.now()): Promise<void> {
+    updateCase(operation: 'open' | 'complete', at: number, tips: string): Promise<void> {
       const identification = input.identification!;
+      const stamped = order.topTime(at);
       const caseId = identification.caseId ?? id;
       return order.runStep(operation === 'open' ? 'open-case' : 'close-case', undefined, () =>
         activities.updateIdentificationCase.executeWithOptions({ ...TOP_CALL, summary: `AliGenius: ${operation} identification case ${caseId}` }, [
-          { seller: input.seller, operation, caseId, detailOrderId: identification.detailOrderId, refundId: identification.refundId, at, tips },
+          { seller: input.seller, operation, caseId, detailOrderId: identification.detailOrderId, refundId: identification.refundId, at: stamped, tips },
         ]),
       );
     },
 
-    notifyNode(node: string, data: Record<string, unknown> | undefined, completed: boolean, at = Date.now()): Promise<void> {
+    notifyNode(node: string, data: Record<string, unknown> | undefined, completed: boolean, at: number): Promise<void> {
       const asyncCode = input.alime!.asyncCode;
+      const stamped = order.topTime(at);
       return order.runStep(completed ? 'notify-final-node' : 'notify-node', node, () =>
         activities.notifyAliMe.executeWithOptions({ ...TOP_CALL, summary: `店小蜜: work order ${id} ${completed ? 'finished at' : 'reached'} node ${node}` }, [
-          { workOrderId: id, asyncCode, node, data, completed, at },
+          { workOrderId: id, asyncCode, node, data, completed, at: stamped },
         ]),
       );
     },

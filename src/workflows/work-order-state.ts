@@ -1,11 +1,23 @@
 import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, metricMeter, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { cancellation, completion, parseOrThrow, progressReport, type Cancellation, type Completion, type ProgressReport, type WorkOrderInput } from '../work-order/schemas';
+import {
+  cancellation,
+  completion,
+  InvalidInputError,
+  parseOrThrow,
+  progressReport,
+  workOrderInput,
+  type Cancellation,
+  type Completion,
+  type ProgressReport,
+  type WorkOrderInput,
+  type WorkOrderInputRaw,
+} from '../work-order/schemas';
 import { currentDetails } from './current-details';
-import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery, type ProgressAck } from './messages';
+import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery, WORK_ORDER_CLOSED_FAILURE } from './messages';
 import { BIZ_ORDER_ID, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
-import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from './status';
+import type { ProgressAck, StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from '../work-order/view';
 
 /** How a work order ends. */
 export type Ending =
@@ -26,6 +38,8 @@ export interface CarriedState {
   seenProgressIds: string[];
   ending?: Ending;
   slaDeadlineMs?: number;
+  /** The latest time sent to TOP; absent in runs continued by older code. */
+  lastTopTime?: number;
 }
 
 export type NextEvent =
@@ -60,16 +74,22 @@ export class WorkOrder {
   #slaDeadlineMs: number | undefined;
   #retryRequested = false;
   #closing = false;
+  #lastTopTime: number;
 
   constructor(
     readonly input: WorkOrderInput,
     carried?: CarriedState,
   ) {
     const now = Date.now();
+    // Runs continued by older code carry no createdAt: the chain's start is the same moment.
+    const createdAt = carried?.view.createdAt ?? workflowInfo().startTime.toISOString();
+    this.#lastTopTime = carried?.lastTopTime ?? 0;
     this.#slaDeadlineMs = carried ? carried.slaDeadlineMs : input.sla ? now + msToNumber(input.sla.within) : undefined;
     this.view = carried?.view ?? {
       workOrderId: input.workOrderId,
+      seller: input.seller,
       status: 'opening',
+      createdAt,
       onTop: { createdEvent: false, case: false },
       currentNode: input.alime?.firstNode ?? 'created',
       waitingFor: 'creating the work order on TOP',
@@ -84,12 +104,13 @@ export class WorkOrder {
     this.#inbox = carried?.inbox ?? [];
     this.#seenProgressIds = new Set(carried?.seenProgressIds);
     this.#ending = carried?.ending;
+    this.view.createdAt = createdAt;
 
-    setHandler(statusQuery, () => ({ ...this.view, progressPending: this.#inbox.length }));
+    setHandler(statusQuery, () => this.#snapshot());
     setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseOrThrow(progressReport, raw, 'progress report')), {
       validator: (raw) => {
         parseOrThrow(progressReport, raw, 'progress report');
-        if (this.#ending) throw new Error(`work order ${input.workOrderId} is ${this.#ending.kind}; progress is no longer accepted`);
+        if (this.#ending) throw workOrderClosedFailure(input.workOrderId, this.#ending.kind);
       },
     });
     setHandler(progressSignal, (raw) => {
@@ -168,11 +189,28 @@ export class WorkOrder {
     workOrderEvents().add(1, { event: kind });
     this.#waitingFor('nothing: closed');
     this.#setStatus(kind);
-    return { ...this.view, progressPending: this.#inbox.length };
+    return this.#snapshot();
   }
 
   carry(): CarriedState {
-    return { view: this.view, inbox: this.#inbox, seenProgressIds: [...this.#seenProgressIds].slice(-PROGRESS_IDS_KEPT), ending: this.#ending, slaDeadlineMs: this.#slaDeadlineMs };
+    return {
+      view: this.view,
+      inbox: this.#inbox,
+      seenProgressIds: [...this.#seenProgressIds].slice(-PROGRESS_IDS_KEPT),
+      ending: this.#ending,
+      slaDeadlineMs: this.#slaDeadlineMs,
+      lastTopTime: this.#lastTopTime,
+    };
+  }
+
+  /**
+   * The time to send TOP for something that happened at `at`: never earlier than a time already sent.
+   * TOP orders a work order's nodes (店小蜜), case operations and events by these times, and a retried
+   * step or a clock step between server hosts must not make them go backwards.
+   */
+  topTime(at: number): number {
+    this.#lastTopTime = Math.max(this.#lastTopTime, at);
+    return this.#lastTopTime;
   }
 
   /**
@@ -216,6 +254,11 @@ export class WorkOrder {
         this.#waitingFor(`TOP: ${step}${node ? ` (${node})` : ''} (operator retry)`);
       }
     }
+  }
+
+  /** What the status query answers. The seller comes from the input: views carried by older code lack it. */
+  #snapshot(): WorkOrderView {
+    return { ...this.view, seller: this.input.seller, progressPending: this.#inbox.length };
   }
 
   #exists(step: StepName): void {
@@ -275,6 +318,30 @@ export class WorkOrder {
     if (current.get(WORK_ORDER_NODE) !== this.view.currentNode) changes.push({ key: WORK_ORDER_NODE, value: this.view.currentNode });
     if (changes.length) upsertSearchAttributes(changes);
   }
+}
+
+/**
+ * The start input, validated as the client validates it (backends on other SDKs start work orders
+ * directly), with defaults applied. Invalid input fails the workflow at once, naming the fields, before
+ * anything is sent to TOP: a thrown plain error would instead retry the workflow task forever.
+ */
+export function startInput(raw: WorkOrderInputRaw): WorkOrderInput {
+  try {
+    return parseOrThrow(workOrderInput, raw, 'work order');
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
+    throw error;
+  }
+}
+
+/** The Update validator's refusal once the work order is ending: the client turns it into WorkOrderClosedError. */
+function workOrderClosedFailure(workOrderId: string, ending: Ending['kind']): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: WORK_ORDER_CLOSED_FAILURE,
+    message: `work order ${workOrderId} is closing (${ending}); progress is no longer accepted`,
+    details: [ending],
+    nonRetryable: true,
+  });
 }
 
 /** The TOP code and message of a failed activity, for the status and the UI. */

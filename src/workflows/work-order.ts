@@ -1,8 +1,8 @@
 import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched } from '@temporalio/workflow';
-import type { WorkOrderInput } from '../work-order/schemas';
-import type { WorkOrderView } from './status';
+import type { WorkOrderInputRaw } from '../work-order/schemas';
+import type { WorkOrderView } from '../work-order/view';
 import { topSteps, type TopSteps } from './top-steps';
-import { CancelRequested, WorkOrder, type CarriedState, type Ending } from './work-order-state';
+import { CancelRequested, startInput, WorkOrder, type CarriedState, type Ending } from './work-order-state';
 
 /**
  * One work order, from creation to its end, against TOP:
@@ -13,15 +13,18 @@ import { CancelRequested, WorkOrder, type CarriedState, type Ending } from './wo
  *    wait for completion or cancellation;
  * 5. close: send 店小蜜 the final node, complete the case, emit the closing event.
  */
-export async function workOrderWorkflow(input: WorkOrderInput, carried?: CarriedState): Promise<WorkOrderView> {
+export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: CarriedState): Promise<WorkOrderView> {
+  const input = startInput(raw);
   const order = new WorkOrder(input, carried);
   const top = topSteps(order);
   try {
     if (!carried) {
       order.indexForSearch();
-      await top.emitEvent('created');
-      if (input.identification) await top.updateCase('open', input.identification.openTips ?? '创建鉴定工单');
-      if (input.alime) await top.notifyNode(input.alime.firstNode, input.alime.firstNodeData, false);
+      // Every opening step carries the creation time, however long its retries take.
+      const createdAt = Date.parse(order.view.createdAt);
+      await top.emitEvent('created', createdAt);
+      if (input.identification) await top.updateCase('open', createdAt, input.identification.openTips ?? '创建鉴定工单');
+      if (input.alime) await top.notifyNode(input.alime.firstNode, input.alime.firstNodeData, false, createdAt);
       order.opened();
     }
     for (;;) {
@@ -47,12 +50,13 @@ export async function workOrderWorkflow(input: WorkOrderInput, carried?: Carried
   }
 }
 
+/** Patch id: the final 店小蜜 notification moved before the case is completed (closing latency). */
+const NOTIFY_ALIME_FIRST_ON_CLOSE = 'notify-alime-first-on-close';
+
 /**
  * Closes what exists on TOP: the case if it was opened, 店小蜜's view, the Qianniu work order if it was
  * created. Always runs to the end, even when the workflow itself is being cancelled.
  */
-/** Patch id: the final 店小蜜 notification moved before the case is completed (closing latency). */
-const NOTIFY_ALIME_FIRST_ON_CLOSE = 'notify-alime-first-on-close';
 
 function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrderView> {
   const { alime } = order.input;
@@ -64,9 +68,9 @@ function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrd
     // 店小蜜 faces the buyer, so it hears first. Runs recorded before this change closed the case first.
     const buyerFirst = patched(NOTIFY_ALIME_FIRST_ON_CLOSE);
     if (alime && buyerFirst) await top.notifyNode(finalNode, finalData, true, ending.at);
-    if (order.view.onTop.case) await top.updateCase('complete', note, ending.at);
+    if (order.view.onTop.case) await top.updateCase('complete', ending.at, note);
     if (alime && !buyerFirst) await top.notifyNode(finalNode, finalData, true, ending.at);
-    if (order.view.onTop.createdEvent) await top.emitEvent(ending.kind, note, ending.at);
+    if (order.view.onTop.createdEvent) await top.emitEvent(ending.kind, ending.at, note);
     return order.closed(ending.kind);
   });
 }

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { InvalidInputError, WorkOrderNotFoundError, workflowIdFor } from '../../src/client';
 import { ConfigError, loadConfig } from '../../src/config';
 import { progressSignal, reportProgressUpdate } from '../../src/workflows/messages';
+import { cliFor } from '../helpers/cli';
 import { eventually, startStack } from '../helpers/stack';
 import { callsFor, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
-
-const run = promisify(execFile);
-const BIN = resolve(__dirname, '../../bin/work-order.js');
 
 describe('bad input is refused at the edge, naming the field, and nothing starts', async () => {
   const { sandbox, client, env, config } = await startStack();
@@ -86,19 +81,14 @@ describe('bad input is refused at the edge, naming the field, and nothing starts
   });
 
   it('the CLI drives a work order and refuses bad input with exit code 2', async () => {
-    const cliEnv = { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE };
-    const cli = (args: string[], stdin?: string) => {
-      const child = run(process.execPath, [BIN, ...args], { env: cliEnv });
-      child.child.stdin?.end(stdin ?? '');
-      return child;
-    };
+    const cli = cliFor({ env, config });
     const id = newWorkOrderId('WO-CLI');
 
     const started = JSON.parse((await cli(['start', '-'], JSON.stringify(fullWorkOrder(id)))).stdout);
     assert.equal(started.workflowId, workflowIdFor(id));
     const ack = JSON.parse((await cli(['progress', id], JSON.stringify({ progressId: 'c1', node: 'cli-node' }))).stdout);
     assert.deepEqual(ack, { accepted: true, progressReceived: 1 });
-    await cli(['complete', id], JSON.stringify({ resultMessage: 'done from the CLI' }));
+    assert.equal((await cli(['complete', id], JSON.stringify({ resultMessage: 'done from the CLI' }))).code, 0);
     assert.equal((await client.result(id)).status, 'completed');
     const status = JSON.parse((await cli(['status', id])).stdout);
     assert.equal(status.status, 'completed');
@@ -109,13 +99,15 @@ describe('bad input is refused at the edge, naming the field, and nothing starts
     assert.ok(listed.length >= 1);
 
     const badId = newWorkOrderId('WO-CLIBAD');
-    await assert.rejects(cli(['start'], JSON.stringify({ workOrderId: badId, seller: 'seller-a', bizOrderId: 12 })), (error: { code: number; stderr: string }) => {
-      assert.equal(error.code, 2);
-      assert.match(error.stderr, /bizOrderId: must be a decimal string/);
-      return true;
-    });
-    await assert.rejects(cli(['start'], '{not json'), (error: { code: number; stderr: string }) => error.code === 2 && /not valid JSON/.test(error.stderr));
-    await assert.rejects(cli(['frobnicate']), (error: { code: number; stderr: string }) => error.code === 2 && /unknown command/.test(error.stderr));
+    const badInput = await cli(['start'], JSON.stringify({ workOrderId: badId, seller: 'seller-a', bizOrderId: 12 }));
+    assert.equal(badInput.code, 2);
+    assert.match(badInput.stderr, /bizOrderId: must be a decimal string/);
+    const badJson = await cli(['start'], '{not json');
+    assert.equal(badJson.code, 2);
+    assert.match(badJson.stderr, /not valid JSON/);
+    const unknown = await cli(['frobnicate']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command/);
     await assert.rejects(env.client.workflow.getHandle(workflowIdFor(badId)).describe());
   });
 });

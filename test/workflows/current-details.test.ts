@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { currentDetails } from '../../src/workflows/current-details';
-import type { WorkOrderView } from '../../src/workflows/status';
+import type { WorkOrderView } from '../../src/work-order/view';
 
 const view = (extra: Partial<WorkOrderView> = {}): WorkOrderView => ({
   workOrderId: 'WO-1',
+  seller: 'seller-a',
   status: 'open',
+  createdAt: '2026-11-22T08:00:00.000Z',
   currentNode: 'inspecting',
   waitingFor: 'progress or completion',
   steps: [
