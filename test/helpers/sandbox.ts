@@ -14,7 +14,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<TopSan
 }
 
 /** Our client pointed at the sandbox with its default credentials; closed when the test file ends. */
-export function sandboxClient(sandbox: TopSandbox, overrides: Partial<TopClientOptions> & { signMethod?: SignMethod } = {}): TopClient {
+export function sandboxClient(sandbox: Pick<TopSandbox, 'gatewayUrl'>, overrides: Partial<TopClientOptions> & { signMethod?: SignMethod } = {}): TopClient {
   const client = new TopClient({
     gatewayUrl: sandbox.gatewayUrl,
     appKey: SANDBOX_DEFAULTS.appKey,
