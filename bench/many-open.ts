@@ -1,76 +1,112 @@
 /**
- * Benchmark 3: worker and dev-server memory with 100, 1,000 and 2,000 work orders open and waiting for
- * completion, then completing them all: time to drain and failures. The worker is `src/worker.ts` in its
- * own process (as `npm run worker` runs it), with a workflow cache of 500, so memory should stop
- * growing once the cache is full: beyond it, a work order lives in the server, not in the worker.
+ * Benchmark 3: worker memory per open work order, against a baseline of the same shape in the same run.
+ *
+ * Two worker processes, one after the other on the same dev server, each with a workflow cache of 500:
+ * the baseline (bench/lib/baseline-worker.ts: the same messages, interceptors and activity calls, no-op
+ * activities) and ours (src/worker.ts, as `npm run worker` runs it). For each, work orders are opened
+ * level by level up to 5,000 and left waiting; the worker's RSS is sampled at each level. Reported: MB
+ * per cached work order (slope up to the cache size), MB per work order beyond the cache (slope past it),
+ * and our figures over the baseline's.
  */
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SANDBOX_DEFAULTS } from '../src/sandbox/server';
-import { rssMiB, startNode } from '../src/dev/processes';
+import { rssMiB, type Child } from '../src/dev/processes';
 import { report, type Row } from './lib/report';
-import { pool, startBenchStack } from './lib/stack';
+import { pool, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
 
-const LEVELS = (process.env.BENCH_OPEN_LEVELS ?? '100,1000,2000').split(',').map(Number);
-const CACHE = 500;
+const LEVELS = (process.env.BENCH_OPEN_LEVELS ?? '100,500,1000,3000,5000').split(',').map(Number);
+const CACHE = Number(process.env.BENCH_CACHE ?? 500);
+const MB = 1.048576; // MiB → MB
 
-async function main(): Promise<void> {
-  const stack = await startBenchStack();
-  const config = stack.config({ TEMPORAL_TASK_QUEUE: 'bench-open' });
-  const env: NodeJS.ProcessEnv = {
-    TEMPORAL_ADDRESS: stack.address,
-    TEMPORAL_TASK_QUEUE: 'bench-open',
-    TOP_GATEWAY_URL: stack.gatewayUrl,
-    TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
-    TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
-    TOP_SESSIONS_FILE: config.TOP_SESSIONS_FILE,
-    TOP_CALLS_PER_SECOND: '10000',
-    WORKER_MAX_CACHED_WORKFLOWS: String(CACHE),
-    WORKER_METRICS_ADDRESS: 'off',
-    WORKER_HEALTH_ADDRESS: 'off',
-  };
-  const worker = await startNode('src/worker.ts', env, /worker on task queue/);
-  const workOrders = stack.workOrders('bench-open');
-  const rows: Row[] = [];
-  const open: string[] = [];
-  const baselineRss = rssMiB(worker.process.pid!);
-  try {
-    for (const level of LEVELS) {
-      const ids = Array.from({ length: level - open.length }, (_, i) => `OPEN-${open.length + i}`);
-      await pool(ids, 50, async (id) => {
-        await workOrders.start({ workOrderId: id, seller: 'seller-a' }); // one TOP call to open, one to close
-      });
-      open.push(...ids);
-      // Wait until every one has emitted its "created" event and is waiting.
-      for (;;) {
-        const opened = await stack.client.workflow.count(`WorkflowType = "workOrderWorkflow" AND WorkOrderStatus = "open"`);
-        if (opened.count >= open.length) break;
-        await sleep(500);
-      }
-      await sleep(2000); // let the worker settle
-      rows.push({ 'open work orders': open.length, 'worker RSS MiB': rssMiB(worker.process.pid!), 'dev server RSS MiB': rssMiB(stack.server.process.pid!) });
-    }
-    const t0 = performance.now();
-    let failed = 0;
-    await pool(open, 50, async (id) => {
-      await workOrders.complete(id, { resultMessage: 'drained' });
-    });
-    await pool(open, 50, async (id) => {
-      const final = await workOrders.result(id);
-      if (final.status !== 'completed') failed += 1;
-    });
-    const drainSeconds = (performance.now() - t0) / 1000;
-    rows.push({ 'open work orders': 0, 'worker RSS MiB': rssMiB(worker.process.pid!), 'dev server RSS MiB': rssMiB(stack.server.process.pid!) });
-    report('many-open', '3. Many open work orders: memory, then draining them all', rows, {
-      drainSeconds,
-      failed,
-      workerRssAtStartMiB: baselineRss,
-      note: `Worker started at ${baselineRss.toFixed(0)} MiB with a workflow cache of ${CACHE}. Completing all ${open.length}: **${drainSeconds.toFixed(1)} s** (${(open.length / drainSeconds).toFixed(1)} work orders/s), **${failed}** not completed. Each work order here makes two TOP calls (created, completed events).`,
-    });
-  } finally {
-    await worker.stop();
-    await stack.stop();
-  }
+export interface Subject {
+  name: string;
+  entry: string;
+  taskQueue: string;
+  env?: NodeJS.ProcessEnv;
 }
 
-void main();
+const SUBJECTS: Subject[] = [
+  { name: 'baseline', entry: WORKER_ENTRIES.baseline, taskQueue: 'bench-open-baseline' },
+  // BENCH_WORKFLOW_BUNDLE runs ours from a prebuilt bundle (A/B runs of a change); by default it bundles at start-up like the baseline.
+  { name: 'work orders', entry: WORKER_ENTRIES.ours, taskQueue: 'bench-open', env: process.env.BENCH_WORKFLOW_BUNDLE ? { WORKFLOW_BUNDLE_PATH: process.env.BENCH_WORKFLOW_BUNDLE } : {} },
+];
+
+/** The median of three samples a second apart: one sample can land just before a GC. */
+export async function settledRss(worker: Child): Promise<number> {
+  await sleep(3_000);
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    samples.push(rssMiB(worker.process.pid!) * MB);
+    await sleep(1_000);
+  }
+  return samples.sort((a, b) => a - b)[1]!;
+}
+
+export async function measure(stack: BenchStack, subject: Subject): Promise<{ level: number; rss: number }[]> {
+  const worker = await stack.startWorker(subject.entry, subject.taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), ...subject.env });
+  const workOrders = stack.workOrders(subject.taskQueue);
+  const samples = [{ level: 0, rss: await settledRss(worker) }];
+  let open = 0;
+  try {
+    for (const level of LEVELS) {
+      const ids = Array.from({ length: level - open }, (_, i) => `${subject.taskQueue}-${open + i}`);
+      // One TOP call each to open (the "created" event), then waiting: the shape of a work order waiting for goods.
+      await pool(ids, 50, async (id) => void (await workOrders.start({ workOrderId: id, seller: 'seller-a' })));
+      open = level;
+      const query = `TaskQueue = "${subject.taskQueue}" AND WorkOrderStatus = "open"`;
+      while ((await stack.client.workflow.count(query)).count < open) await sleep(500);
+      const rss = await settledRss(worker);
+      samples.push({ level, rss });
+      console.log(`${subject.name}: ${level} open, worker RSS ${rss.toFixed(0)} MB`);
+    }
+  } finally {
+    await worker.stop();
+  }
+  return samples;
+}
+
+/** MB per work order between two levels. */
+const slope = (samples: { level: number; rss: number }[], from: number, to: number): number => {
+  const at = (level: number) => samples.find((s) => s.level === level)!.rss;
+  return (at(to) - at(from)) / (to - from);
+};
+
+async function main(): Promise<void> {
+  const cachedFrom = LEVELS[0]!;
+  const beyondFrom = LEVELS.find((level) => level >= 2 * CACHE) ?? LEVELS.at(-2)!;
+  const top = LEVELS.at(-1)!;
+  if (!LEVELS.includes(CACHE)) throw new Error(`BENCH_OPEN_LEVELS must include the cache size ${CACHE}`);
+  const stack = await startBenchStack();
+  const results = new Map<string, { level: number; rss: number }[]>();
+  try {
+    for (const subject of SUBJECTS) results.set(subject.name, await measure(stack, subject));
+  } finally {
+    await stack.stop();
+  }
+  const baseline = results.get('baseline')!;
+  const ours = results.get('work orders')!;
+  const rows: Row[] = [0, ...LEVELS].map((level) => ({
+    'open work orders': level,
+    'baseline worker RSS MB': baseline.find((s) => s.level === level)!.rss,
+    'our worker RSS MB': ours.find((s) => s.level === level)!.rss,
+  }));
+  const figures = {
+    baselineMbPerCached: slope(baseline, cachedFrom, CACHE),
+    oursMbPerCached: slope(ours, cachedFrom, CACHE),
+    baselineMbPerBeyondCache: slope(baseline, beyondFrom, top),
+    oursMbPerBeyondCache: slope(ours, beyondFrom, top),
+  };
+  const cachedRatio = figures.oursMbPerCached / figures.baselineMbPerCached;
+  report('many-open', '3. Many open work orders: worker memory against a baseline of the same shape', rows, {
+    cache: CACHE,
+    ...figures,
+    cachedRatio,
+    note:
+      `Workflow cache ${CACHE}. **MB per cached work order** (${cachedFrom} → ${CACHE} open): ours **${figures.oursMbPerCached.toFixed(2)}**, ` +
+      `baseline ${figures.baselineMbPerCached.toFixed(2)}, ratio **${cachedRatio.toFixed(2)}×**. ` +
+      `**MB per work order beyond the cache** (${beyondFrom} → ${top} open): ours **${figures.oursMbPerBeyondCache.toFixed(3)}**, ` +
+      `baseline ${figures.baselineMbPerBeyondCache.toFixed(3)}, difference **${(figures.oursMbPerBeyondCache - figures.baselineMbPerBeyondCache).toFixed(3)}**. ` +
+      'RSS is the median of three samples a second apart after 3 s of quiet; the baseline has the same messages, interceptors, cache and activity calls, with no-op activities.',
+  });
+}
+
+if (require.main === module) void main();

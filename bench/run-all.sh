@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-temporal-cli.sh
-for bench in top-client end-to-end many-open rate-limit; do
+for bench in top-client end-to-end many-open rate-limit soak wake; do
   echo "== bench/${bench}.ts"
   node --import tsx "bench/${bench}.ts"
 done

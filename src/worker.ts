@@ -16,6 +16,7 @@ import { createLogger } from './logging';
 import { reportOpenWorkOrders } from './open-work-orders-gauge';
 import { TopClient } from './top';
 import { createTracing, otlpSpanProcessor, otlpTracesEndpoint, WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from './tracing';
+import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle';
 
 export interface RunningWorker {
   worker: Worker;
@@ -40,9 +41,9 @@ export async function createWorker(config: Config, connection: NativeConnection,
     requestTimeoutMs: config.TOP_REQUEST_TIMEOUT_MS,
     connections: config.TOP_CONNECTIONS,
   });
-  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.WORKFLOW_BUNDLE_PATH
+  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
-    : { workflowsPath: require.resolve('./workflows') };
+    : { workflowsPath: require.resolve('./workflows'), bundlerOptions: { preloadModules: [...PRELOADED_WORKFLOW_MODULES] } };
   const codec = codecFromEnvironment(config);
   const worker = await Worker.create({
     connection,

@@ -2,13 +2,21 @@ import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } f
 import { WORKFLOW_INTERCEPTOR_MODULES } from './tracing';
 
 /**
+ * Modules each workflow thread evaluates once and shares across its workflows (see workflows/preloaded.ts):
+ * with reuseV8Context every other module of the bundle is evaluated again for each cached workflow.
+ */
+export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('./workflows/preloaded')];
+
+/**
  * The workflow code as production runs it: the work-order workflow with the tracing interceptors built
- * in. The prebuilt bundle, the replay tests and the chaos rig all use this, so they run the same code.
+ * in and zod preloaded. The prebuilt bundle, the replay tests and the chaos rig all use this, so they run
+ * the same code.
  */
 export async function bundleWorkOrderWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    preloadModules: [...PRELOADED_WORKFLOW_MODULES],
     logger: new DefaultLogger('ERROR'), // bundler chatter is noise for tests and scripts; errors still show
   });
 }

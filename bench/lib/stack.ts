@@ -8,6 +8,9 @@ import { loadConfig, type Config } from '../../src/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { freePort, startDevServer, startNode, type Child } from '../../src/dev/processes';
 
+/** Ours as `npm run worker` runs it, and the baseline built the same way (bench/lib/baseline-worker.ts). */
+export const WORKER_ENTRIES = { ours: 'src/worker.ts', baseline: 'bench/lib/baseline-worker.ts' } as const;
+
 export interface BenchStack {
   address: string;
   gatewayUrl: string;
@@ -18,6 +21,8 @@ export interface BenchStack {
   nativeConnection: NativeConnection;
   config(overrides?: Record<string, string>): Config;
   workOrders(taskQueue: string): WorkOrderClient;
+  /** A worker in its own process, so its memory can be measured alone; metrics and health endpoints off. */
+  startWorker(entry: string, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<Child>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +56,23 @@ export async function startBenchStack(): Promise<BenchStack> {
         ...overrides,
       }),
     workOrders: (taskQueue) => new WorkOrderClient(client, taskQueue),
+    startWorker: async (entry, taskQueue, env = {}) =>
+      await startNode(
+        entry,
+        {
+          TEMPORAL_ADDRESS: server.address,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          TOP_GATEWAY_URL: `${sandboxUrl}/router/rest`,
+          TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+          TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+          TOP_SESSIONS_FILE: sessionsFile,
+          TOP_CALLS_PER_SECOND: '10000',
+          WORKER_METRICS_ADDRESS: 'off',
+          WORKER_HEALTH_ADDRESS: 'off',
+          ...env,
+        },
+        /worker on task queue/,
+      ),
     stop: async () => {
       await nativeConnection.close();
       await connection.close();

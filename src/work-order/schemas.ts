@@ -3,8 +3,7 @@
  * messages that name the field. Pure data: imported by workflow code too, so no Node or Temporal here.
  */
 import { z } from 'zod';
-// The same 64-bit id rule the TOP client applies: decimal strings, never Numbers.
-import { topId } from '../top/apis/fields';
+import { decimalId } from './ids';
 
 /** Longest JSON text accepted for one node's business data; more belongs in the ISV's own storage. */
 export const MAX_NODE_DATA_BYTES = 8 * 1024;
@@ -16,7 +15,16 @@ const workOrderId = z
   .string(required('must be a string'))
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits, _ . : - (starting with a letter or digit)');
 
-const text = (max: number) => z.string(required('must be a string')).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/**
+ * Trimmed, non-empty text of at most `max` characters. One schema per length, shared by every field of
+ * that length: zod schemas are immutable, and each one built is memory in every cached workflow.
+ */
+const texts = new Map<number, z.ZodString>();
+const text = (max: number): z.ZodString => {
+  let schema = texts.get(max);
+  if (!schema) texts.set(max, (schema = z.string(required('must be a string')).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)));
+  return schema;
+};
 
 /** A node's business data: a JSON object, bounded in size so it cannot bloat the workflow history. */
 const nodeData = z
@@ -37,7 +45,7 @@ export const workOrderInput = z.strictObject({
   workOrderId,
   /** The seller (shop) whose TOP session key the worker uses. A reference: never the key itself. */
   seller: text(64).regex(/^[^\s]+$/, 'must not contain spaces'),
-  bizOrderId: topId.optional(),
+  bizOrderId: decimalId.optional(),
   /** `work_order_type` for Qianniu; the value set is the ISV's agreement with the platform. */
   workOrderType: text(64).optional(),
   /** Description sent with the "created" event. */
@@ -56,8 +64,8 @@ export const workOrderInput = z.strictObject({
   /** Present when the work order is an identification (鉴定) case: the case is opened and closed with it. */
   identification: z
     .strictObject({
-      detailOrderId: topId,
-      refundId: topId,
+      detailOrderId: decimalId,
+      refundId: decimalId,
       /** `outer_case_id`; defaults to the work order id, so retries always name the same case. */
       caseId: text(64).optional(),
       openTips: text(500).optional(),

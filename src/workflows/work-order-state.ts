@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, metricMeter, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { MetricCounter, SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import {
   cancellation,
@@ -55,8 +55,12 @@ export class CancelRequested extends Error {
   }
 }
 
-/** `work_orders{event}`: started, escalated, step_failed, completed, cancelled, timed-out. Replay-safe. */
-const workOrderEvents = () => metricMeter.createCounter('work_orders', 'work orders', 'Work-order lifecycle events');
+/**
+ * `work_orders{event}`: started, escalated, step_failed, completed, cancelled, timed-out. Replay-safe.
+ * Made once per workflow (this module is evaluated per workflow), on first use: metricMeter needs a workflow context.
+ */
+let workOrderEventCounter: MetricCounter | undefined;
+const workOrderEvents = (): MetricCounter => (workOrderEventCounter ??= metricMeter.createCounter('work_orders', 'work orders', 'Work-order lifecycle events'));
 
 const STEPS_KEPT = 50;
 const PROGRESS_IDS_KEPT = 1_000;

@@ -13,7 +13,13 @@ import { installQuietRuntime } from '../helpers/temporal';
 /** Scenarios every workflow change must keep replaying; new ones are recorded with `npm run record-histories`. */
 const SCENARIOS = ['happy-path', 'no-identification-case', 'no-alime', 'cancelled', 'sla-escalation', 'sla-timed-out', 'permanent-failure-then-retry', 'continue-as-new-last-run'];
 /** Every scenario in every generation of recordings (the first run of a continued-as-new work order was not recorded in -v2). */
-const REQUIRED = [...HISTORY_GENERATIONS.flatMap((generation) => SCENARIOS.map((name) => `${name}${generation}`)), 'continue-as-new-first-run', 'continue-as-new-first-run-v3'];
+const REQUIRED = [
+  ...HISTORY_GENERATIONS.flatMap((generation) => SCENARIOS.map((name) => `${name}${generation}`)),
+  'continue-as-new-first-run',
+  'continue-as-new-first-run-v3',
+  'continue-as-new-first-run-v4',
+  'opening-retried-while-progress-arrived-v4',
+];
 
 const histories = readdirSync(HISTORIES_DIR)
   .filter((file) => file.endsWith('.json'))

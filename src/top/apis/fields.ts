@@ -11,8 +11,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 export const topId = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a decimal string (a Number would lose digits beyond 2^53)') })
   .regex(/^[1-9]\d{0,18}$/, 'must be a positive decimal id of at most 19 digits')
-  .refine((id) => BigInt(id) <= INT64_MAX, 'exceeds the 64-bit id range')
-  .meta({ description: 'A 64-bit TOP id as a decimal string (at most 2^63-1); never a JSON number, which loses digits beyond 2^53' });
+  .refine((id) => BigInt(id) <= INT64_MAX, 'exceeds the 64-bit id range');
 
 /** A topId written into a JSON parameter as a number, digit for digit. */
 export const topIdAsJsonNumber = topId.transform(jsonInteger);
