@@ -42,7 +42,9 @@ export async function settledRss(worker: Child): Promise<number> {
 }
 
 export async function measure(stack: BenchStack, subject: Subject): Promise<{ level: number; rss: number }[]> {
-  const worker = await stack.startWorker(subject.entry, subject.taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), ...subject.env });
+  // BENCH_WORKER_NODE_OPTIONS (e.g. --max-old-space-size=1024) checks the README's sizing advice on both workers.
+  const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {};
+  const worker = await stack.startWorker(subject.entry, subject.taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), ...nodeOptions, ...subject.env });
   const workOrders = stack.workOrders(subject.taskQueue);
   const samples = [{ level: 0, rss: await settledRss(worker) }];
   let open = 0;
@@ -96,8 +98,10 @@ async function main(): Promise<void> {
     oursMbPerBeyondCache: slope(ours, beyondFrom, top),
   };
   const cachedRatio = figures.oursMbPerCached / figures.baselineMbPerCached;
-  report('many-open', '3. Many open work orders: worker memory against a baseline of the same shape', rows, {
+  const limited = process.env.BENCH_WORKER_NODE_OPTIONS ? ` (both workers with NODE_OPTIONS=${process.env.BENCH_WORKER_NODE_OPTIONS})` : '';
+  report(process.env.BENCH_RESULT_NAME ?? 'many-open', `3. Many open work orders: worker memory against a baseline of the same shape${limited}`, rows, {
     cache: CACHE,
+    workerNodeOptions: process.env.BENCH_WORKER_NODE_OPTIONS ? [process.env.BENCH_WORKER_NODE_OPTIONS] : [],
     ...figures,
     cachedRatio,
     note:

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     await stack.stop();
   }
   const [ours, baseline] = [results.ours!.perWorkOrderKiB, results.baseline!.perWorkOrderKiB];
-  report('workflow-heap', 'Workflow-thread heap per cached work order, by object kind (after a full GC)', [...results.baseline!.kinds, ...results.ours!.kinds], {
+  report('workflow-heap', '7. Workflow-thread heap per cached work order, by object kind (after a full GC)', [...results.baseline!.kinds, ...results.ours!.kinds], {
     oursKiBPerWorkOrder: ours,
     baselineKiBPerWorkOrder: baseline,
     note: `Live heap of the workflow thread per cached work order (${LEVELS[0]} → ${LEVELS.at(-1)} open): ours **${ours.toFixed(0)} KiB**, baseline ${baseline.toFixed(0)} KiB (**${(ours / baseline).toFixed(2)}×**). The 12 largest kinds of growth each.`,
