@@ -94,11 +94,4 @@ export async function setSandboxFaults(sandboxUrl: string, faults: object): Prom
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */
-export async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await task(items[next++]!);
-    }),
-  );
-}
+export { forEachBounded as pool } from '../../src/for-each-bounded';
