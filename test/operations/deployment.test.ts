@@ -113,6 +113,9 @@ describe('docker-compose.yml and the Dockerfile', () => {
     assert.equal(gateway.pathname, '/router/rest');
     assert.ok(compose.services['top-sandbox']!.ports!.includes(`127.0.0.1:${sandboxEnv.TOP_SANDBOX_PORT}:${sandboxEnv.TOP_SANDBOX_PORT}`));
     assert.equal(envOf(compose.services.worker!).TOP_APP_SECRET, sandboxEnv.TOP_APP_SECRET);
+    // One sessions file configures both: the sandbox accepts exactly the keys the worker sends.
+    assert.equal(sandboxEnv.TOP_SESSIONS_FILE, envOf(compose.services.worker!).TOP_SESSIONS_FILE);
+    assert.deepEqual(compose.services['top-sandbox']!.volumes, compose.services.worker!.volumes);
 
     const codecEnv = envOf(compose.services['codec-server']!);
     const codecEndpoint = new URL(envOf(compose.services['temporal-ui']!).TEMPORAL_CODEC_ENDPOINT!);
