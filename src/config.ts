@@ -42,7 +42,7 @@ export const configSchema = z.object({
   TOP_WORK_ORDER_STATUS_CODES: statusCodes,
   /**
    * Work orders kept in memory; beyond it, a work order is replayed from history when it next wakes.
-   * About 0.55 MB of live heap each (bench/results/workflow-heap.md): 1,000 fit the README's 1.5 GiB worker.
+   * About 0.53 MB of live heap each (bench/results/workflow-heap.md): 1,000 fit the README's 1.5 GiB worker.
    */
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1_000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
