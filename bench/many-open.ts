@@ -11,13 +11,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rssMiB, type Child } from '../src/dev/processes';
 import { report, type Row } from './lib/report';
-import { pool, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
+import { startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
 
 const LEVELS = (process.env.BENCH_OPEN_LEVELS ?? '100,500,1000,3000,5000').split(',').map(Number);
 const CACHE = Number(process.env.BENCH_CACHE ?? 500);
 const MB = 1.048576; // MiB → MB
 
-export interface Subject {
+interface Subject {
   name: string;
   entry: string;
   taskQueue: string;
@@ -31,7 +31,7 @@ const SUBJECTS: Subject[] = [
 ];
 
 /** The median of three samples a second apart: one sample can land just before a GC. */
-export async function settledRss(worker: Child): Promise<number> {
+async function settledRss(worker: Child): Promise<number> {
   await sleep(3_000);
   const samples: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -41,21 +41,16 @@ export async function settledRss(worker: Child): Promise<number> {
   return samples.sort((a, b) => a - b)[1]!;
 }
 
-export async function measure(stack: BenchStack, subject: Subject): Promise<{ level: number; rss: number }[]> {
+async function measure(stack: BenchStack, subject: Subject): Promise<{ level: number; rss: number }[]> {
   // BENCH_WORKER_NODE_OPTIONS (e.g. --max-old-space-size=1024) checks the README's sizing advice on both workers.
   const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {};
   const worker = await stack.startWorker(subject.entry, subject.taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), ...nodeOptions, ...subject.env });
-  const workOrders = stack.workOrders(subject.taskQueue);
   const samples = [{ level: 0, rss: await settledRss(worker) }];
   let open = 0;
   try {
     for (const level of LEVELS) {
-      const ids = Array.from({ length: level - open }, (_, i) => `${subject.taskQueue}-${open + i}`);
-      // One TOP call each to open (the "created" event), then waiting: the shape of a work order waiting for goods.
-      await pool(ids, 50, async (id) => void (await workOrders.start({ workOrderId: id, seller: 'seller-a' })));
+      await stack.openWorkOrders(subject.taskQueue, open, level);
       open = level;
-      const query = `TaskQueue = "${subject.taskQueue}" AND WorkOrderStatus = "open"`;
-      while ((await stack.client.workflow.count(query)).count < open) await sleep(500);
       const rss = await settledRss(worker);
       samples.push({ level, rss });
       console.log(`${subject.name}: ${level} open, worker RSS ${rss.toFixed(0)} MB`);
@@ -113,4 +108,4 @@ async function main(): Promise<void> {
   });
 }
 
-if (require.main === module) void main();
+void main();

@@ -5,13 +5,12 @@
  * a cache larger than the last level. This is how the causes in bench/results/workflow-heap.md were found.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from '@temporalio/worker';
-import { snapshotWorkflowThread } from '../src/dev/workflow-heap';
+import type { Worker } from '@temporalio/worker';
+import { snapshotWorkflowThread, type HeapSummary } from '../src/dev/workflow-heap';
 import { createWorker } from '../src/worker';
-import { createTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../src/tracing';
-import * as baselineActivities from './lib/baseline-activities';
+import { createBaselineWorker } from './lib/baseline-worker';
 import { report, type Row } from './lib/report';
-import { pool, startBenchStack, type BenchStack } from './lib/stack';
+import { startBenchStack, type BenchStack } from './lib/stack';
 
 const LEVELS = (process.env.BENCH_HEAP_LEVELS ?? '20,120').split(',').map(Number);
 
@@ -25,27 +24,15 @@ async function measure(stack: BenchStack, subject: 'ours' | 'baseline'): Promise
     worker = created.worker;
     close = () => created.top.close();
   } else {
-    const tracing = createTracing({ serviceName: 'baseline' });
-    worker = await Worker.create({
-      connection: stack.nativeConnection,
-      taskQueue,
-      workflowsPath: require.resolve('./lib/baseline-work-order'),
-      activities: baselineActivities,
-      interceptors: { activity: [tracing.activityInterceptor], workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
-      sinks: tracing.sinks,
-      maxCachedWorkflows: cache,
-    });
+    worker = await createBaselineWorker(stack.nativeConnection, taskQueue, cache);
   }
   const running = worker.run();
-  const workOrders = stack.workOrders(taskQueue);
-  const snapshots: Map<string, { bytes: number; count: number }>[] = [];
+  const snapshots: HeapSummary[] = [];
   let open = 0;
   try {
     for (const level of LEVELS) {
-      const ids = Array.from({ length: level - open }, (_, i) => `${taskQueue}-${open + i}`);
-      await pool(ids, 20, async (id) => void (await workOrders.start({ workOrderId: id, seller: 'seller-a' })));
+      await stack.openWorkOrders(taskQueue, open, level);
       open = level;
-      while ((await stack.client.workflow.count(`TaskQueue = "${taskQueue}" AND WorkOrderStatus = "open"`)).count < open) await sleep(500);
       await sleep(2_000);
       snapshots.push(await snapshotWorkflowThread());
     }

@@ -23,47 +23,52 @@ export const EXIT = {
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
 
+/** What a command is given: its parsed arguments, the client (connected on first use), and the work order id argument. */
+interface Invocation {
+  client: () => WorkOrderClient;
+  positionals: string[];
+  values: Values;
+  io: CliIo;
+  /** The first argument, required. */
+  id: () => string;
+}
+
 interface Command {
   /** Arguments after the command's name, as the usage shows them. */
   args: string;
   summary: string;
   options?: Options;
-  run(client: () => WorkOrderClient, positionals: string[], values: Values, io: CliIo): Promise<unknown>;
+  run(invocation: Invocation): Promise<unknown>;
 }
-
-const idArgument = (positionals: string[], name: string): string => {
-  if (!positionals[0]) throw new UsageError(`${name} needs a work order id`, name);
-  return positionals[0];
-};
 
 const COMMANDS: Record<string, Command> = {
   start: {
     args: '[FILE|-]',
     summary: 'start a work order (JSON: workOrderId, seller, …); again with the same id finds it',
-    run: async (client, [file], _values, io) => await client().start((await readJson(file, io)) as never),
+    run: async ({ client, positionals, io }) => await client().start((await readJson(positionals[0], io)) as never),
   },
   progress: {
     args: 'ID [FILE|-]',
     summary: 'report progress (JSON: progressId, node, data?); a closed work order refuses it',
-    run: async (client, positionals, _values, io) => await client().reportProgress(idArgument(positionals, 'progress'), (await readJson(positionals[1], io)) as never),
+    run: async ({ client, positionals, io, id }) => await client().reportProgress(id(), (await readJson(positionals[1], io)) as never),
   },
   complete: {
     args: 'ID [FILE|-]',
     summary: 'complete (JSON: resultMessage, finalNode?, finalNodeData?); repeating it is harmless',
-    run: async (client, positionals, _values, io) => await client().complete(idArgument(positionals, 'complete'), (await readJson(positionals[1], io)) as never),
+    run: async ({ client, positionals, io, id }) => await client().complete(id(), (await readJson(positionals[1], io)) as never),
   },
   cancel: {
     args: 'ID [FILE|-]',
     summary: 'cancel (JSON: reason); repeating it is harmless',
-    run: async (client, positionals, _values, io) => await client().cancel(idArgument(positionals, 'cancel'), (await readJson(positionals[1], io)) as never),
+    run: async ({ client, positionals, io, id }) => await client().cancel(id(), (await readJson(positionals[1], io)) as never),
   },
   retry: {
     args: 'ID | --status failed [--seller S] [--dry-run]',
     summary: 'retry the step that failed permanently: of one work order, or of every failed one (of a seller)',
     options: { status: { type: 'string' }, seller: { type: 'string' }, 'dry-run': { type: 'boolean' } },
-    run: async (client, positionals, values, io) => {
+    run: async ({ client, positionals, values, io, id }) => {
       const batch = values.status !== undefined || values.seller !== undefined || values['dry-run'] !== undefined;
-      if (!batch) return await client().retry(idArgument(positionals, 'retry'));
+      if (!batch) return await client().retry(id());
       if (positionals.length) throw new UsageError('retry takes a work order id or --status failed, not both', 'retry');
       if (values.status !== 'failed') throw new UsageError('retry --status takes only "failed": those are the work orders waiting for an operator', 'retry');
       return await client().retryFailed({ seller: values.seller as string | undefined, dryRun: values['dry-run'] === true }, (count) => {
@@ -74,13 +79,13 @@ const COMMANDS: Record<string, Command> = {
   status: {
     args: 'ID',
     summary: "show the work order's status",
-    run: async (client, positionals) => await client().status(idArgument(positionals, 'status')),
+    run: async ({ client, id }) => await client().status(id()),
   },
   list: {
     args: '[--status S] [--node N] [--seller S] [--limit N]',
     summary: 'list work orders by status, node or seller',
     options: { status: { type: 'string' }, node: { type: 'string' }, seller: { type: 'string' }, limit: { type: 'string' } },
-    run: async (client, positionals, values) => {
+    run: async ({ client, positionals, values }) => {
       if (positionals.length) throw new UsageError(`list takes no arguments, got "${positionals[0]}"`, 'list');
       const limit = values.limit === undefined ? undefined : Number(values.limit);
       return await client().list({ status: values.status as never, node: values.node as string | undefined, seller: values.seller as string | undefined, limit });
@@ -155,7 +160,12 @@ async function dispatch(argv: string[], io: CliIo, client: () => WorkOrderClient
     throw new UsageError((error as Error).message, name);
   }
   if (parsed.values.help) return `usage:\n${usageOf(name)}`;
-  return await command.run(client, parsed.positionals, parsed.values, io);
+  const { positionals, values } = parsed;
+  const id = (): string => {
+    if (!positionals[0]) throw new UsageError(`${name} needs a work order id`, name);
+    return positionals[0];
+  };
+  return await command.run({ client, positionals, values, io, id });
 }
 
 /** The SDK's errors say what failed; their cause says why (e.g. the server cannot be reached). */

@@ -350,7 +350,7 @@ export class WorkOrderClient {
       if (error instanceof WorkflowNotFoundError) throw new WorkOrderNotFoundError(workOrderIdOf(handle.workflowId) ?? handle.workflowId);
       throw error;
     }
-    const recorded = description.typedSearchAttributes.get(WORK_ORDER_STATUS) as WorkOrderStatus | undefined;
+    const recorded = workOrderStatus.safeParse(description.typedSearchAttributes.get(WORK_ORDER_STATUS)).data;
     switch (description.status.name) {
       case 'RUNNING':
       case 'PAUSED':

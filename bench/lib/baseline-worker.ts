@@ -1,33 +1,38 @@
 /**
- * The baseline's worker as its own process, built like src/worker.ts builds ours: the same workflow
- * interceptors (OpenTelemetry, recording nothing), cache, and task-queue options; only the workflow and
- * activities differ. Reads TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE and WORKER_MAX_CACHED_WORKFLOWS.
+ * The baseline's worker, built like src/worker.ts builds ours: the same workflow interceptors
+ * (OpenTelemetry, recording nothing), cache, and task-queue options; only the workflow and activities
+ * differ. Run as its own process it reads TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE and WORKER_MAX_CACHED_WORKFLOWS.
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../../src/tracing';
 import * as activities from './baseline-activities';
 
-async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const { connectionOptions, namespace } = loadClientConnectConfig();
-  const connection = await NativeConnection.connect(connectionOptions);
+export async function createBaselineWorker(connection: NativeConnection, taskQueue: string, maxCachedWorkflows: number, namespace?: string): Promise<Worker> {
   const tracing = createTracing({ serviceName: 'baseline' });
-  const worker = await Worker.create({
+  return await Worker.create({
     connection,
     namespace,
-    taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'bench-baseline',
+    taskQueue,
     workflowsPath: require.resolve('./baseline-work-order'),
     activities,
     interceptors: { activity: [tracing.activityInterceptor], workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
     sinks: tracing.sinks,
     maxEagerActivityReservationsPerWorkflowTask: 0,
-    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 500),
+    maxCachedWorkflows,
     shutdownGraceTime: 2_000,
   });
-  console.log(`worker on task queue ${process.env.TEMPORAL_TASK_QUEUE ?? 'bench-baseline'}`);
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  const connection = await NativeConnection.connect(connectionOptions);
+  const taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? 'bench-baseline';
+  const worker = await createBaselineWorker(connection, taskQueue, Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 500), namespace);
+  console.log(`worker on task queue ${taskQueue}`);
   await worker.run();
   await connection.close();
 }
 
-void main();
+if (require.main === module) void main();

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkOrderClient } from '../../src/client';
+import { forEachBounded } from '../../src/for-each-bounded';
 import { loadConfig, type Config } from '../../src/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { freePort, startDevServer, startNode, type Child } from '../../src/dev/processes';
@@ -23,6 +25,11 @@ export interface BenchStack {
   workOrders(taskQueue: string): WorkOrderClient;
   /** A worker in its own process, so its memory can be measured alone; metrics and health endpoints off. */
   startWorker(entry: string, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<Child>;
+  /**
+   * Starts work orders `<taskQueue>-<from>` … `<taskQueue>-<to - 1>` (one TOP call each to open, then
+   * waiting, like a work order waiting for goods) and returns once visibility shows `to` of them open.
+   */
+  openWorkOrders(taskQueue: string, from: number, to: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,6 +80,13 @@ export async function startBenchStack(): Promise<BenchStack> {
         },
         /worker on task queue/,
       ),
+    openWorkOrders: async (taskQueue, from, to) => {
+      const workOrders = new WorkOrderClient(client, taskQueue);
+      const ids = Array.from({ length: to - from }, (_, i) => `${taskQueue}-${from + i}`);
+      await forEachBounded(ids, 50, async (id) => void (await workOrders.start({ workOrderId: id, seller: 'seller-a' })));
+      const query = `TaskQueue = "${taskQueue}" AND WorkOrderStatus = "open"`;
+      while ((await client.workflow.count(query)).count < to) await sleep(500);
+    },
     stop: async () => {
       await nativeConnection.close();
       await connection.close();
@@ -94,4 +108,4 @@ export async function setSandboxFaults(sandboxUrl: string, faults: object): Prom
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */
-export { forEachBounded as pool } from '../../src/for-each-bounded';
+export { forEachBounded as pool };

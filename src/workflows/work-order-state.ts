@@ -85,7 +85,7 @@ export class WorkOrder {
     carried?: CarriedState,
   ) {
     const now = Date.now();
-    // Runs continued by older code carry no createdAt: the chain's start is the same moment.
+    // A run continued by older code carries no createdAt: the chain's start is the same moment.
     const createdAt = carried?.view.createdAt ?? workflowInfo().startTime.toISOString();
     this.#lastTopTime = carried?.lastTopTime ?? 0;
     this.#slaDeadlineMs = carried ? carried.slaDeadlineMs : input.sla ? now + msToNumber(input.sla.within) : undefined;
@@ -108,7 +108,8 @@ export class WorkOrder {
     this.#inbox = carried?.inbox ?? [];
     this.#seenProgressIds = new Set(carried?.seenProgressIds);
     this.#ending = carried?.ending;
-    this.view.createdAt = createdAt;
+    // Views carried by runs of older code lack the seller and the creation time.
+    if (carried) Object.assign(carried.view, { seller: input.seller, createdAt });
 
     setHandler(statusQuery, () => this.#snapshot());
     setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseOrThrow(progressReport, raw, 'progress report')), {
@@ -260,9 +261,9 @@ export class WorkOrder {
     }
   }
 
-  /** What the status query answers. The seller comes from the input: views carried by older code lack it. */
+  /** What the status query answers, and the workflow's result. */
   #snapshot(): WorkOrderView {
-    return { ...this.view, seller: this.input.seller, progressPending: this.#inbox.length };
+    return { ...this.view, progressPending: this.#inbox.length };
   }
 
   #exists(step: StepName): void {
