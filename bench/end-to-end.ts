@@ -1,105 +1,234 @@
 /**
- * Benchmark 2: work orders per second through the whole workflow (all TOP calls, one progress update,
- * the completion signal) on one worker and the local dev server, against the engine's ceiling in the
- * same run: a bare workflow with the same seven activities (no-ops) and one signal. Also the latency
- * from the completion signal to the final 店小蜜 notification arriving at the sandbox.
+ * Benchmark 2: work orders end to end, ours against a baseline of the same shape in the same run.
+ *
+ * Two worker processes on one dev server: the baseline (bench/lib/baseline-worker.ts: a plain workflow
+ * with the same name, messages, activity calls and interceptors, whose activities do nothing) and ours
+ * (src/worker.ts against the TOP sandbox). The same WorkOrderClient drives both; rounds alternate which
+ * goes first. Per round and subject:
+ * - throughput: N work orders (start, one progress Update, the completion signal, the result), 50 in flight;
+ * - closing under load: N work orders, 50 in flight, each completed a second after its progress report;
+ * - closing idle: one work order at a time, completed a second after its progress report, so nothing of
+ *   its opening is still running (samples where it was are counted and reported, not hidden).
+ * Closing latency is the completion signal recorded by the server → the final 店小蜜 notification's activity
+ * started (server clock, the same measure for both); for ours also → the call reaching the gateway.
+ * The idle phase is broken down hop by hop from the histories and cross-checked with the workers' SDK metrics.
  */
-import { performance } from 'node:perf_hooks';
-import { Worker } from '@temporalio/worker';
-import { createWorker } from '../src/worker';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuMs, freePort, type Child } from '../src/dev/processes';
 import { ALIMI_PROGRESS_NOTIFY } from '../src/top';
-import * as baselineActivities from './lib/baseline-activities';
-import { baselineWorkflow, doneSignal } from './lib/baseline-workflows';
-import { percentile, report } from './lib/report';
-import { pool, sandboxCalls, startBenchStack } from './lib/stack';
+import type { WorkOrderClient } from '../src/client';
+import { closingHops, historyCounts, type ClosingHops } from './lib/history';
+import { histogramMean, scrape } from './lib/prometheus';
+import { percentile, report, table, type Row } from './lib/report';
+import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
 
 const N = Number(process.env.BENCH_WORK_ORDERS ?? 100);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const IDLE_SAMPLES = Number(process.env.BENCH_IDLE_SAMPLES ?? 20);
 const IN_FLIGHT = 50;
+/** Between the progress report and completion: long enough for an idle work order to have opened. */
+const THINK_MS = 1_000;
+
+type SubjectName = 'baseline' | 'ours';
+
+interface Subject {
+  name: SubjectName;
+  entry: string;
+  taskQueue: string;
+  worker?: Child;
+  metricsUrl?: string;
+  rates: number[];
+  /** Signal → final notification started, per round. */
+  loaded: number[][];
+  loadedBusy: number;
+  idle: ClosingHops[];
+  idleBusy: number;
+  idleSignalRpc: number[];
+  idleToGateway: number[];
+  metrics: Record<string, number | undefined>;
+  counts?: Record<string, number>;
+  /** CPU ms per work order in the throughput phase, by process. */
+  cpu: { worker: number[]; server: number[]; sandbox: number[] };
+}
+
+const subject = (name: SubjectName, entry: string): Subject => ({
+  name,
+  entry,
+  taskQueue: `e2e-${name}`,
+  rates: [],
+  loaded: [],
+  loadedBusy: 0,
+  idle: [],
+  idleBusy: 0,
+  idleSignalRpc: [],
+  idleToGateway: [],
+  metrics: {},
+  cpu: { worker: [], server: [], sandbox: [] },
+});
+
+const sample = (id: string) => ({
+  workOrderId: id,
+  seller: 'seller-a',
+  identification: { detailOrderId: '194467217119131', refundId: '147822831913191' },
+  alime: { asyncCode: `ac-${id}` },
+});
+
+const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}-${Date.now().toString(36)}`);
+
+async function histories(stack: BenchStack, workOrderIds: string[]) {
+  const found: { id: string; history: Awaited<ReturnType<ReturnType<BenchStack['client']['workflow']['getHandle']>['fetchHistory']>> }[] = [];
+  await pool(workOrderIds, 16, async (id) => void found.push({ id, history: await stack.client.workflow.getHandle(`work-order-${id}`).fetchHistory() }));
+  return found;
+}
+
+async function throughput(stack: BenchStack, s: Subject, workOrders: WorkOrderClient, round: number): Promise<void> {
+  const batch = ids(`tp${round}-${s.name}`, N);
+  const processes = { worker: s.worker!, server: stack.server, sandbox: stack.sandbox };
+  const cpuBefore = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, cpuMs(child.process.pid!)]));
+  const started = performance.now();
+  await pool(batch, IN_FLIGHT, async (id) => {
+    await workOrders.start(sample(id));
+    await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+    await workOrders.complete(id, { resultMessage: 'done' });
+    await workOrders.result(id);
+  });
+  s.rates.push(N / ((performance.now() - started) / 1000));
+  for (const [name, child] of Object.entries(processes)) s.cpu[name as keyof Subject['cpu']].push((cpuMs(child.process.pid!) - cpuBefore[name]!) / N);
+  if (!s.counts) {
+    const counted = (await histories(stack, batch.slice(0, 10))).map(({ history }) => historyCounts(history));
+    s.counts = Object.fromEntries(Object.keys(counted[0]!).map((key) => [key, percentile(counted.map((c) => c[key]!).sort((a, b) => a - b), 50)]));
+  }
+}
+
+async function underLoad(stack: BenchStack, s: Subject, workOrders: WorkOrderClient, round: number): Promise<void> {
+  const batch = ids(`load${round}-${s.name}`, N);
+  await pool(batch, IN_FLIGHT, async (id) => {
+    await workOrders.start(sample(id));
+    await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+    await sleep(THINK_MS);
+    await workOrders.complete(id, { resultMessage: 'done' });
+    await workOrders.result(id);
+  });
+  const hops = (await histories(stack, batch)).map(({ history }) => closingHops(history)!);
+  s.loaded.push(hops.map((h) => h.signalToActivityStart));
+  s.loadedBusy += hops.filter((h) => h.busy).length;
+}
+
+async function idle(stack: BenchStack, s: Subject, workOrders: WorkOrderClient): Promise<void> {
+  const before = await scrape(s.metricsUrl!);
+  for (const id of ids(`idle-${s.name}`, IDLE_SAMPLES)) {
+    await workOrders.start(sample(id));
+    await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+    await sleep(THINK_MS);
+    const sent = Date.now();
+    await workOrders.complete(id, { resultMessage: 'done' });
+    s.idleSignalRpc.push(Date.now() - sent);
+    await workOrders.result(id);
+    const hops = closingHops((await histories(stack, [id]))[0]!.history)!;
+    if (hops.busy) {
+      s.idleBusy += 1;
+      continue;
+    }
+    s.idle.push(hops);
+    if (s.name === 'ours') {
+      const calls = await sandboxCalls(stack.sandboxUrl, `?method=${ALIMI_PROGRESS_NOTIFY}&outcome=ok`);
+      const final = calls.find((c) => c.params.work_order_notify_dxm_command?.work_order_id === id && c.params.work_order_notify_dxm_command?.completed === true);
+      if (final) s.idleToGateway.push(final.receivedAt - hops.signalledAt);
+    }
+  }
+  const after = await scrape(s.metricsUrl!);
+  const ms = (name: string, labels = '', scale = 1) => {
+    const found = histogramMean(before, after, name, labels);
+    return found && found.mean * scale;
+  };
+  s.metrics = {
+    'workflow task schedule-to-start': ms('temporal_workflow_task_schedule_to_start_latency'),
+    'workflow task execution (in the worker)': ms('temporal_workflow_task_execution_latency'),
+    'RespondWorkflowTaskCompleted RPC': ms('temporal_request_latency', 'operation="RespondWorkflowTaskCompleted"'),
+    'activity schedule-to-start': ms('temporal_activity_schedule_to_start_latency', 'activity_type="notifyAliMe"'),
+    'activity execution (in the worker)': ms('temporal_activity_execution_latency', 'activity_type="notifyAliMe"'),
+    'TOP call (top_call_latency)': ms('top_call_latency', 'activity="notifyAliMe"'),
+    'RespondActivityTaskCompleted RPC': ms('temporal_request_latency', 'operation="RespondActivityTaskCompleted"'),
+  };
+}
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]) => percentile(sorted(xs), 50);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const spread = (xs: number[], digits = 0) => xs.map((x) => x.toFixed(digits)).join(' / ');
 
 async function main(): Promise<void> {
   const stack = await startBenchStack();
-  const config = stack.config({ TEMPORAL_TASK_QUEUE: 'bench-work-orders' });
-  const { worker, top } = await createWorker(config, stack.nativeConnection);
-  const baseline = await Worker.create({
-    connection: stack.nativeConnection,
-    taskQueue: 'bench-baseline',
-    workflowsPath: require.resolve('./lib/baseline-workflows'),
-    activities: baselineActivities,
-    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-  });
-  const running = [worker.run(), baseline.run()];
-  const workOrders = stack.workOrders(config.TEMPORAL_TASK_QUEUE);
-  const rates: Record<'product' | 'baseline', number[]> = { product: [], baseline: [] };
-  const latencies: number[] = [];
-  const quietLatencies: number[] = [];
-
+  const subjects = [subject('baseline', WORKER_ENTRIES.baseline), subject('ours', WORKER_ENTRIES.ours)];
   try {
+    for (const s of subjects) {
+      const port = await freePort();
+      s.metricsUrl = `http://127.0.0.1:${port}/metrics`;
+      s.worker = await stack.startWorker(s.entry, s.taskQueue, { WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`, WORKER_MAX_CACHED_WORKFLOWS: '1000' });
+    }
     for (let round = 0; round < ROUNDS; round++) {
-      // Baseline and product alternate, so both see the same machine and the same server state.
-      const ids = Array.from({ length: N }, (_, i) => `E2E-${round}-${i}-${Date.now().toString(36)}`);
-      let t0 = performance.now();
-      await pool(ids, IN_FLIGHT, async (id) => {
-        const handle = await stack.client.workflow.start(baselineWorkflow, { taskQueue: 'bench-baseline', workflowId: `baseline-${id}` });
-        await handle.signal(doneSignal);
-        await handle.result();
-      });
-      rates.baseline.push(N / ((performance.now() - t0) / 1000));
-
-      const signalledAt = new Map<string, number>();
-      t0 = performance.now();
-      await pool(ids, IN_FLIGHT, async (id) => {
-        await workOrders.start({
-          workOrderId: id,
-          seller: 'seller-a',
-          identification: { detailOrderId: '194467217119131', refundId: '147822831913191' },
-          alime: { asyncCode: `ac-${id}` },
-        });
-        await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
-        signalledAt.set(id, Date.now());
-        await workOrders.complete(id, { resultMessage: 'done' });
-        await workOrders.result(id);
-      });
-      rates.product.push(N / ((performance.now() - t0) / 1000));
-
-      const finals = (await sandboxCalls(stack.sandboxUrl, `?method=${ALIMI_PROGRESS_NOTIFY}&outcome=ok`)).filter((c) => c.params.work_order_notify_dxm_command?.completed === true);
-      for (const call of finals) {
-        const sent = signalledAt.get(call.params.work_order_notify_dxm_command.work_order_id as string);
-        if (sent !== undefined) latencies.push(call.receivedAt - sent);
+      // Alternating order: neither always runs on a server that has just done the other's work.
+      for (const s of round % 2 ? [...subjects].reverse() : subjects) {
+        const workOrders = stack.workOrders(s.taskQueue);
+        await throughput(stack, s, workOrders, round);
+        await underLoad(stack, s, workOrders, round);
+        console.log(`round ${round + 1}/${ROUNDS} ${s.name}: ${s.rates.at(-1)!.toFixed(1)} work orders/s, closing under load p50 ${median(s.loaded.at(-1)!)} ms`);
       }
     }
-    // The same latency with one work order at a time: what a single completion costs when the server is not queueing.
-    for (let i = 0; i < 20; i++) {
-      const id = `E2E-quiet-${i}-${Date.now().toString(36)}`;
-      await workOrders.start({ workOrderId: id, seller: 'seller-a', identification: { detailOrderId: '194467217119131', refundId: '147822831913191' }, alime: { asyncCode: `ac-${id}` } });
-      await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
-      const sent = Date.now();
-      await workOrders.complete(id, { resultMessage: 'done' });
-      await workOrders.result(id);
-      const [final] = (await sandboxCalls(stack.sandboxUrl, `?method=${ALIMI_PROGRESS_NOTIFY}&outcome=ok`)).filter((c) => c.params.work_order_notify_dxm_command?.work_order_id === id && c.params.work_order_notify_dxm_command?.completed === true);
-      if (final) quietLatencies.push(final.receivedAt - sent);
-    }
+    for (const s of subjects) await idle(stack, s, stack.workOrders(s.taskQueue));
   } finally {
-    worker.shutdown();
-    baseline.shutdown();
-    await Promise.all(running);
-    await top.close();
+    for (const s of subjects) await s.worker?.stop();
     await stack.stop();
   }
 
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sorted = latencies.sort((a, b) => a - b);
-  const quiet = quietLatencies.sort((a, b) => a - b);
-  const ratio = mean(rates.product) / mean(rates.baseline);
-  const rows = [
-    { workflow: 'bare: 7 no-op activities + 1 signal (ceiling)', 'work orders/s': mean(rates.baseline), runs: rates.baseline.map((r) => r.toFixed(1)).join(' / ') },
-    { workflow: 'work order: 7 TOP calls + 1 update + 1 signal', 'work orders/s': mean(rates.product), runs: rates.product.map((r) => r.toFixed(1)).join(' / ') },
+  const [baseline, ours] = subjects as [Subject, Subject];
+  const p = (xs: number[], q: number) => percentile(sorted(xs), q);
+  const idleLatency = (s: Subject) => s.idle.map((h) => h.signalToActivityStart);
+  const loaded = (s: Subject) => s.loaded.flat();
+  const headline = [
+    { measure: 'work orders/s', baseline: mean(baseline.rates), ours: mean(ours.rates), 'ours / baseline': mean(ours.rates) / mean(baseline.rates), target: '≥ 0.9', 'runs (baseline; ours)': `${spread(baseline.rates, 1)}; ${spread(ours.rates, 1)}` },
+    ...(['50', '99'] as const).map((q) => ({
+      measure: `closing idle p${q} ms`,
+      baseline: p(idleLatency(baseline), Number(q)),
+      ours: p(idleLatency(ours), Number(q)),
+      'ours / baseline': p(idleLatency(ours), Number(q)) / p(idleLatency(baseline), Number(q)),
+      target: q === '50' ? '≤ 1.2' : '',
+      'runs (baseline; ours)': `${idleLatency(baseline).length}; ${idleLatency(ours).length} samples`,
+    })),
+    ...(['50', '99'] as const).map((q) => ({
+      measure: `closing under load p${q} ms`,
+      baseline: p(loaded(baseline), Number(q)),
+      ours: p(loaded(ours), Number(q)),
+      'ours / baseline': p(loaded(ours), Number(q)) / p(loaded(baseline), Number(q)),
+      target: q === '99' ? '≤ 1.5' : '',
+      'runs (baseline; ours)': `${spread(baseline.loaded.map((r) => p(r, Number(q))))}; ${spread(ours.loaded.map((r) => p(r, Number(q))))}`,
+    })),
   ];
-  report('end-to-end', '2. End to end: work orders through the full workflow, one worker, local dev server', rows, {
-    ratioToBaseline: ratio,
-    completionToNotificationMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), samples: sorted.length },
-    completionToNotificationOneAtATimeMs: { p50: percentile(quiet, 50), p99: percentile(quiet, 99), samples: quiet.length },
-    note: `Ratio to the engine's ceiling: **${ratio.toFixed(2)}** (target ≥ 0.9). Completion signal → final 店小蜜 notification at the sandbox: p50 **${percentile(sorted, 50).toFixed(0)} ms**, p99 **${percentile(sorted, 99).toFixed(0)} ms** (target p99 < 250 ms), ${sorted.length} samples, measured under the full load above; one work order at a time: p50 **${percentile(quiet, 50).toFixed(0)} ms**, p99 **${percentile(quiet, 99).toFixed(0)} ms** (${quiet.length} samples). The final notification is the first closing call: the time is one workflow task plus one activity round trip through the server. ${ROUNDS} alternating rounds of ${N} work orders, ${IN_FLIGHT} in flight; dev server on SQLite (WAL, synchronous=OFF), sandbox in its own process.`,
+  const hop = (label: string, pick: (h: ClosingHops) => number): Row => ({ hop: label, baseline: median(baseline.idle.map(pick)), ours: median(ours.idle.map(pick)) });
+  const hops: Row[] = [
+    { hop: 'client: the completion signal RPC', baseline: median(baseline.idleSignalRpc), ours: median(ours.idleSignalRpc) },
+    hop('server: signal → workflow task started (schedule-to-start)', (h) => h.workflowTaskScheduleToStart),
+    hop('workflow task started → completed (worker + RPC)', (h) => h.workflowTaskExecution),
+    hop('final notification: activity schedule-to-start', (h) => h.activityScheduleToStart),
+    { hop: 'activity started → TOP call at the gateway', baseline: '–', ours: median(ours.idleToGateway) - median(ours.idle.map((h) => h.signalToActivityStart)) },
+    hop('activity started → completed (worker + TOP HTTP + RPC)', (h) => h.activityExecution),
+    hop('**signal → final notification started**', (h) => h.signalToActivityStart),
+    { hop: '**signal → final call at the gateway**', baseline: '–', ours: median(ours.idleToGateway) },
+    hop('signal → work order closed (2 more TOP steps)', (h) => h.signalToClosed),
+    ...Object.keys(ours.metrics).map((name) => ({ hop: `SDK metric, mean: ${name}`, baseline: baseline.metrics[name] ?? '–', ours: ours.metrics[name] ?? '–' })),
+  ];
+  const counts: Row[] = [
+    ...Object.keys(ours.counts!).map((name) => ({ 'per work order': name, baseline: baseline.counts![name]!, ours: ours.counts![name]! })),
+    ...(['worker', 'server', 'sandbox'] as const).map((name) => ({ 'per work order': `CPU ms, ${name} process (throughput phase)`, baseline: mean(baseline.cpu[name]), ours: mean(ours.cpu[name]) })),
+  ];
+
+  report('end-to-end', '2. End to end: ours against a baseline of the same shape, one worker each, local dev server', headline, {
+    note: `${ROUNDS} alternating rounds per subject of ${N} work orders, ${IN_FLIGHT} in flight, for throughput and again for closing under load (completion ${THINK_MS} ms after the progress report); then ${IDLE_SAMPLES} work orders one at a time for closing idle. Closing latency: the completion signal recorded by the server → the final 店小蜜 notification's activity started, from the histories. "runs" shows each round's figure: the spread is the noise. Samples where an opening step was still running when completion arrived: idle ${baseline.idleBusy} / ${ours.idleBusy}, under load ${baseline.loadedBusy} / ${ours.loadedBusy} (baseline / ours).`,
+    hopsTitle: '\n#### Where the closing time goes (idle, medians in ms)\n',
+    hops: table(hops),
+    countsTitle: '\n#### What one work order costs the server (median of 10 histories)\n',
+    counts: table(counts),
+    raw: { baseline: { ...baseline, worker: undefined }, ours: { ...ours, worker: undefined } },
   });
 }
 

@@ -35,8 +35,13 @@ export const configSchema = z.object({
   TOP_SIGN_METHOD: z.enum(SIGN_METHODS, { error: `must be one of ${SIGN_METHODS.join(', ')}` }).default('hmac-sha256'),
   /** JSON file: { "<seller>": "<session key>" }. */
   TOP_SESSIONS_FILE: z.string({ error: 'is required (a JSON file mapping seller → session key)' }).min(1),
-  /** The app's TOP call budget, enforced by the Temporal server across all workers of the task queue. */
+  /**
+   * The app's TOP call budget across all workers: the Temporal server caps the task queue's activities at
+   * it, and each worker sends its calls evenly spaced at TOP_CALLS_PER_SECOND / TOP_WORKER_COUNT.
+   */
   TOP_CALLS_PER_SECOND: positiveInt(50),
+  /** How many worker processes share the budget (the deployment's replica count). */
+  TOP_WORKER_COUNT: positiveInt(1),
   TOP_REQUEST_TIMEOUT_MS: positiveInt(15_000),
   TOP_CONNECTIONS: positiveInt(64),
   TOP_WORK_ORDER_STATUS_CODES: statusCodes,

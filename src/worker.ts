@@ -7,7 +7,7 @@ import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporal
 import { createActivities } from './activities/work-order-activities';
 import { FileSessionStore } from './activities/sessions';
 import { topFailureInterceptor } from './activities/top-failures';
-import { topMetricsInterceptor } from './activities/top-metrics';
+import { topFlowMetrics, topMetricsInterceptor } from './activities/top-metrics';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { loadConfig, type Config } from './config';
 import { WorkOrderClient } from './client';
@@ -40,6 +40,8 @@ export async function createWorker(config: Config, connection: NativeConnection,
     signMethod: config.TOP_SIGN_METHOD,
     requestTimeoutMs: config.TOP_REQUEST_TIMEOUT_MS,
     connections: config.TOP_CONNECTIONS,
+    callsPerSecond: config.TOP_CALLS_PER_SECOND / config.TOP_WORKER_COUNT,
+    flowObserver: topFlowMetrics(Runtime.instance().metricMeter),
   });
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
@@ -51,7 +53,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     dataConverter: codec ? encryptingDataConverter(codec) : undefined,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
-    activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES }),
+    activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES, requestTimeoutMs: config.TOP_REQUEST_TIMEOUT_MS }),
     interceptors: {
       // Outermost first: the span covers the whole attempt; the retry decision wraps the metrics, which
       // still see the original TopError.
@@ -60,7 +62,8 @@ export async function createWorker(config: Config, connection: NativeConnection,
       workflowModules: config.WORKFLOW_BUNDLE_PATH ? undefined : [...WORKFLOW_INTERCEPTOR_MODULES],
     },
     sinks: tracing.sinks,
-    // The TOP app's call budget: enforced by the server for the whole task queue, across workers.
+    // The TOP app's call budget: capped by the server for the whole task queue, across workers, and paced
+    // evenly by each worker's TOP client (the server dispatches in bursts that would trip a per-second window).
     maxTaskQueueActivitiesPerSecond: config.TOP_CALLS_PER_SECOND,
     // Eagerly executed activities skip the server's task-queue dispatch, and with it the rate limit above.
     maxEagerActivityReservationsPerWorkflowTask: 0,

@@ -1,7 +1,8 @@
 /**
  * The baseline's worker, built like src/worker.ts builds ours: the same workflow interceptors
  * (OpenTelemetry, recording nothing), cache, and task-queue options; only the workflow and activities
- * differ. Run as its own process it reads TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE and WORKER_MAX_CACHED_WORKFLOWS.
+ * differ. Run as its own process it reads TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE, WORKER_MAX_CACHED_WORKFLOWS and
+ * WORKER_METRICS_ADDRESS.
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -25,7 +26,12 @@ export async function createBaselineWorker(connection: NativeConnection, taskQue
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // Prometheus metrics when asked for, as ours has them, so benchmarks can read both workers' SDK metrics.
+  const metrics = process.env.WORKER_METRICS_ADDRESS;
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    ...(metrics && metrics !== 'off' ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metrics } } } } : {}),
+  });
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
   const taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? 'bench-baseline';

@@ -24,17 +24,21 @@ export function machine() {
 
 export type Row = Record<string, string | number>;
 
-/** Prints a Markdown table and writes bench/results/<name>.json (and .md) with the machine it ran on. */
-export function report(name: string, title: string, rows: Row[], extra: Record<string, unknown> = {}): string {
+/** A Markdown table; numbers get 2 decimals below 10, 1 above. */
+export function table(rows: Row[]): string {
   const columns = Object.keys(rows[0] ?? {});
   const format = (value: string | number) => (typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1)) : value);
-  const table = [
+  return [
     `| ${columns.join(' | ')} |`,
     `|${columns.map(() => '---').join('|')}|`,
     ...rows.map((row) => `| ${columns.map((c) => format(row[c] ?? '')).join(' | ')} |`),
   ].join('\n');
+}
+
+/** Prints a Markdown table and writes bench/results/<name>.json (and .md) with the machine it ran on; string extras follow the table. */
+export function report(name: string, title: string, rows: Row[], extra: Record<string, unknown> = {}): string {
   const info = machine();
-  const markdown = `### ${title}\n\n${table}\n\n${Object.entries(extra)
+  const markdown = `### ${title}\n\n${table(rows)}\n\n${Object.entries(extra)
     .filter(([, v]) => typeof v === 'string')
     .map(([, v]) => `${String(v)}\n`)
     .join('')}\n_${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB; Node ${info.node}; Temporal SDK ${info.temporalSdk}; ${info.temporalCli}; ${info.date.slice(0, 10)}_\n`;

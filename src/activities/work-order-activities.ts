@@ -1,6 +1,9 @@
 import { Context } from '@temporalio/activity';
-import { CASE_OPERATION, emitEvent, formatTopTime, notifyProgress, updateIdentificationCase, type TopClient } from '../top';
+import { CASE_OPERATION, emitEvent, formatTopTime, notifyProgress, updateIdentificationCase, type TopCallOptions, type TopClient } from '../top';
 import { SessionNotFoundError, type SessionStore } from './sessions';
+
+/** Left of an attempt after the longest call, for the activity's own work. */
+const HOLD_MARGIN_MS = 1_000;
 
 /** The work order's events on the Qianniu work-order task system. */
 export type WorkOrderEventKind = 'created' | 'completed' | 'cancelled' | 'timed-out';
@@ -14,6 +17,8 @@ export interface ActivityDependencies {
   top: TopClient;
   sessions: SessionStore;
   statusCodes?: WorkOrderStatusCodes;
+  /** The TOP client's limit for one call; a call may wait before it is sent only as long as the rest of the attempt leaves. */
+  requestTimeoutMs?: number;
 }
 
 export interface EmitEventInput {
@@ -55,14 +60,26 @@ export interface NodeNotificationInput {
  * keys are deterministic, so a retried call is recognisable: `event_id` is `<work order>:<event>`, the
  * case is always `outer_case_id`, 店小蜜 knows the work order by its `async_code`.
  */
-export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_CODES }: ActivityDependencies) {
+export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_CODES, requestTimeoutMs = 15_000 }: ActivityDependencies) {
   const sessionOf = async (seller: string): Promise<string> => {
     const session = await sessions.sessionFor(seller);
     if (!session) throw new SessionNotFoundError(seller);
     return session;
   };
-  // Aborts the HTTP call when Temporal cancels the activity (worker shutdown, timeout, cancellation).
-  const signal = (): AbortSignal => Context.current().cancellationSignal;
+  /**
+   * Per call: cancellation aborts the HTTP call (worker shutdown, timeout, cancellation); a call held by a
+   * ban or the budget waits inside the attempt, heartbeating, for as long as the attempt leaves room for the
+   * call itself; a longer wait fails the attempt unsent, and Temporal retries it when the wait is over.
+   */
+  const callOptions = (session?: string): TopCallOptions => {
+    const context = Context.current();
+    return {
+      session,
+      signal: context.cancellationSignal,
+      maxWaitMs: Math.max(0, context.info.startToCloseTimeoutMs - requestTimeoutMs - HOLD_MARGIN_MS),
+      whileHeld: () => context.heartbeat(),
+    };
+  };
 
   return {
     async emitWorkOrderEvent(input: EmitEventInput): Promise<void> {
@@ -87,7 +104,7 @@ export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_C
           miniapp_scene_code: input.qianniu?.miniappSceneCode,
           plan_id: input.qianniu?.planId,
         },
-        { session: await sessionOf(input.seller), signal: signal() },
+        callOptions(await sessionOf(input.seller)),
       );
     },
 
@@ -104,7 +121,7 @@ export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_C
             occur_time: Math.floor(input.at / 1000),
           },
         },
-        { session: await sessionOf(input.seller), signal: signal() },
+        callOptions(await sessionOf(input.seller)),
       );
     },
 
@@ -121,7 +138,7 @@ export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_C
             gmt_time: formatTopTime(input.at),
           },
         },
-        { signal: signal() },
+        callOptions(),
       );
     },
   };

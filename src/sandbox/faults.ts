@@ -18,9 +18,13 @@ export const faultsSchema = z.strictObject({
   flakyRate: rate.default(0.5),
   /** Calls mentioning one of these ids (work order, case, refund, order, async code) fail inside the envelope. */
   businessErrorIds: z.array(z.string().min(1)).max(10_000).default([]),
-  /** Per-app frequency limit; exceeding it bans the app for `banSeconds` with code 7. */
+  /**
+   * Per-app frequency limit; exceeding it bans the app for `banSeconds` with code 7. `fixed`: counted in
+   * one-second windows, each starting with the first call after the last one ended; `sliding`: counted
+   * over the last second at every call.
+   */
   rateLimit: z
-    .strictObject({ callsPerSecond: z.int().positive(), banSeconds: z.int().positive().max(3600).default(1) })
+    .strictObject({ callsPerSecond: z.int().positive(), banSeconds: z.int().positive().max(3600).default(1), window: z.enum(['fixed', 'sliding']).default('fixed') })
     .nullable()
     .default(null),
 });
@@ -29,21 +33,31 @@ export type Faults = z.output<typeof faultsSchema>;
 export type FaultsInput = z.input<typeof faultsSchema>;
 
 
-/** A fixed one-second window per app; over the limit, the app is banned and told for how long. */
+/** A one-second window per app, fixed or sliding; over the limit, the app is banned and told for how long. */
 export class AppRateLimiter {
-  readonly #apps = new Map<string, { windowStart: number; count: number; bannedUntil: number }>();
+  readonly #apps = new Map<string, { windowStart: number; count: number; accepted: number[]; bannedUntil: number }>();
 
-  /** Returns the remaining ban in whole seconds, or 0 when the call may proceed. */
+  /** Returns the remaining ban in whole seconds, or 0 when the call may proceed. Refused calls do not count. */
   check(appKey: string, limit: NonNullable<Faults['rateLimit']>, now: number): number {
-    const state = this.#apps.get(appKey) ?? { windowStart: now, count: 0, bannedUntil: 0 };
+    const state = this.#apps.get(appKey) ?? { windowStart: now, count: 0, accepted: [], bannedUntil: 0 };
     this.#apps.set(appKey, state);
     if (now < state.bannedUntil) return Math.ceil((state.bannedUntil - now) / 1000);
-    if (now - state.windowStart >= 1000) {
-      state.windowStart = now;
-      state.count = 0;
+    let inWindow: number;
+    if (limit.window === 'sliding') {
+      while (state.accepted.length > 0 && state.accepted[0]! <= now - 1000) state.accepted.shift();
+      inWindow = state.accepted.length + 1;
+    } else {
+      if (now - state.windowStart >= 1000) {
+        state.windowStart = now;
+        state.count = 0;
+      }
+      inWindow = state.count + 1;
     }
-    state.count += 1;
-    if (state.count <= limit.callsPerSecond) return 0;
+    if (inWindow <= limit.callsPerSecond) {
+      if (limit.window === 'sliding') state.accepted.push(now);
+      else state.count += 1;
+      return 0;
+    }
     state.bannedUntil = now + limit.banSeconds * 1000;
     return limit.banSeconds;
   }

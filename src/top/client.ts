@@ -1,6 +1,9 @@
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { BanGate, heldBack } from './ban-gate';
 import { TopError } from './errors';
+import { Pacer } from './pacer';
 import { unwrapTopResponse } from './envelope';
 import { toWireParams, type TopParamValue } from './params';
 import { signTopRequest, type SignMethod } from './sign';
@@ -22,6 +25,20 @@ export interface TopClientOptions {
   partnerId?: string;
   /** Milliseconds since the epoch; replaceable for tests of clock skew. */
   now?: () => number;
+  /**
+   * This client's share of the app's call budget: calls leave evenly spaced at this rate (see Pacer).
+   * Unset: no pacing.
+   */
+  callsPerSecond?: number;
+  /** Told about bans and held calls, e.g. to count them in metrics. */
+  flowObserver?: FlowObserver;
+}
+
+export interface FlowObserver {
+  /** TOP stated a ban covering `scope` (`app` or `api:<method>`) for `ms`. */
+  banned(scope: string, ms: number): void;
+  /** A call waited `ms` for a ban to end or for its turn in the budget before it was sent. */
+  held(ms: number): void;
 }
 
 export interface TopCallOptions {
@@ -29,6 +46,13 @@ export interface TopCallOptions {
   session?: string;
   /** Aborts the HTTP call, e.g. when the activity that made it is cancelled. */
   signal?: AbortSignal;
+  /**
+   * How long the call may wait, before it is sent, for a ban to end or for its turn in the budget; past it
+   * the call fails with a rate-limited TopError carrying the rest of the wait, unsent. Unbounded by default.
+   */
+  maxWaitMs?: number;
+  /** Called about once a second while the call is held (an activity heartbeats here). */
+  whileHeld?: () => void;
 }
 
 export const PARTNER_ID = 'taobao-work-orders-0.1';
@@ -51,6 +75,9 @@ export class TopClient {
   readonly #partnerId: string;
   readonly #now: () => number;
   readonly #spanAttributes: Attributes;
+  readonly #gate = new BanGate({ now: () => performance.now(), sleep: (ms, signal) => sleep(ms, undefined, { signal }) });
+  readonly #pacer: Pacer | undefined;
+  readonly #observer: FlowObserver | undefined;
 
   constructor(options: TopClientOptions) {
     const url = new URL(options.gatewayUrl);
@@ -66,6 +93,8 @@ export class TopClient {
     this.#path = `${url.pathname}${url.search}`;
     this.#partnerId = options.partnerId ?? PARTNER_ID;
     this.#now = options.now ?? Date.now;
+    this.#pacer = options.callsPerSecond === undefined ? undefined : new Pacer(options.callsPerSecond);
+    this.#observer = options.flowObserver;
     const requestTimeout = options.requestTimeoutMs ?? 15_000;
     this.#pool = new Pool(url.origin, {
       connections: options.connections ?? 64,
@@ -87,6 +116,8 @@ export class TopClient {
     options: TopCallOptions = {},
     readResult: (body: Record<string, unknown>) => T = (body) => body as T,
   ): Promise<T> {
+    await this.#admit(method, options);
+    // Stamped and signed only now: a held call must not leave with a stale timestamp.
     const params = toWireParams({
       ...businessParams,
       method,
@@ -111,10 +142,35 @@ export class TopClient {
       return readResult(result);
     } catch (error) {
       recordFailure(span, error);
+      if (error instanceof TopError && error.classification === 'rate-limited' && error.source === 'gateway') {
+        const { scope, ms } = this.#gate.ban(error);
+        this.#observer?.banned(scope, ms);
+      }
       throw error;
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * Holds the call while a stated ban covers it, then until its turn in the budget; checks the gate again
+   * after pacing, as a ban may have arrived meanwhile.
+   */
+  async #admit(method: string, { signal, maxWaitMs = Infinity, whileHeld }: TopCallOptions): Promise<void> {
+    let held = 0;
+    for (;;) {
+      held += await this.#gate.pass(method, { maxWaitMs: maxWaitMs - held, signal, tick: whileHeld });
+      if (this.#pacer) {
+        const wait = this.#pacer.reserve(maxWaitMs - held);
+        if (wait === undefined) throw heldBack(method, this.#pacer.waitMs(), 'the worker\'s TOP call budget (TOP_CALLS_PER_SECOND) is used up');
+        if (wait > 0) {
+          await sleep(wait, undefined, { signal });
+          held += wait;
+        }
+      }
+      if (this.#gate.remainingMs(method) === 0) break;
+    }
+    if (held > 0) this.#observer?.held(held);
   }
 
   async #post(method: string, params: Record<string, string>, signal: AbortSignal | undefined, redact: (text: string) => string): Promise<{ status: number; body: string }> {

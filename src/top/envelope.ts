@@ -6,9 +6,13 @@ import { classifyGatewayError, classifyHttpStatus, TopError } from './errors';
  * the status, the JSON, the `error_response`, and the `<root>_response` wrapper named after the method.
  */
 
-/** `taobao.alimi.workorder.progress.notify` → `alimi_workorder_progress_notify_response`. */
+const rootNames = new Map<string, string>();
+
+/** `taobao.alimi.workorder.progress.notify` → `alimi_workorder_progress_notify_response`. Remembered: a few methods, called often. */
 export function responseRootName(method: string): string {
-  return `${method.replace(/^taobao\./, '').replaceAll('.', '_')}_response`;
+  let root = rootNames.get(method);
+  if (root === undefined) rootNames.set(method, (root = `${method.replace(/^taobao\./, '').replaceAll('.', '_')}_response`));
+  return root;
 }
 
 /** Text from a remote party, made safe to put in an error: no secrets, no markup, bounded length. */

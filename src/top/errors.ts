@@ -24,7 +24,9 @@ export type TopErrorSource =
   /** No usable HTTP answer: connection errors, timeouts, non-200 statuses. */
   | 'transport'
   /** An HTTP 200 whose body is not a TOP envelope: HTML, truncated or unknown JSON. */
-  | 'protocol';
+  | 'protocol'
+  /** Never sent: a ban TOP stated, or the worker's own call budget, held it back longer than it may wait. */
+  | 'gate';
 
 export interface TopErrorDetails {
   method: string;
@@ -97,8 +99,11 @@ export class TopInputError extends Error {
 }
 
 const BAN_SECONDS = /(\d+)\s*more seconds?/i;
-/** When the gateway bans without saying for how long, wait this long before the next try. */
-const DEFAULT_BAN_MS = 1_000;
+/**
+ * When the gateway bans without saying for how long (no or unreadable sub_msg), hold calls this long:
+ * short, as real bans are mostly seconds, but not so short that the next calls walk into the same ban.
+ */
+export const DEFAULT_BAN_MS = 2_000;
 
 /** Classifies a gateway `error_response` by its code and sub_code. */
 export function classifyGatewayError(code: number, subCode?: string, subMsg?: string): Pick<TopErrorDetails, 'classification' | 'retryAfterMs'> {

@@ -23,6 +23,17 @@ describe('wire parameters', () => {
     assert.equal(stringifyJson({ refund_id: jsonInteger(id) }), `{"refund_id":${id}}`);
   });
 
+  it('writes ids nested in lists and objects digit for digit, everything else as JSON.stringify does', () => {
+    const id = '194467217119131123';
+    const value = { param: { ids: [jsonInteger(id), jsonInteger('42')], note: '编号 9223372036854775807', ok: true, missing: undefined, ratio: 0.5 } };
+    assert.equal(stringifyJson(value), `{"param":{"ids":[${id},42],"note":"编号 9223372036854775807","ok":true,"ratio":0.5}}`);
+  });
+
+  it('parses numbers exactly whether or not the text holds a long digit run', () => {
+    assert.deepEqual(parseJsonExact('{"n":9007199254740991,"id":"12345678901234567890","x":[1,2.5]}'), { n: 9007199254740991, id: '12345678901234567890', x: [1, 2.5] });
+    assert.deepEqual(parseJsonExact('{"small":42,"text":"no long numbers here"}'), { small: 42, text: 'no long numbers here' });
+  });
+
   it('parses a 19-digit number from JSON as its exact decimal string, small numbers as numbers', () => {
     const parsed = parseJsonExact('{"big":9223372036854775807,"small":42,"ratio":0.5}') as Record<string, unknown>;
     assert.deepEqual(parsed, { big: '9223372036854775807', small: 42, ratio: 0.5 });

@@ -1,0 +1,89 @@
+import type { temporal } from '@temporalio/proto';
+
+/**
+ * Reading a work order's history for the benchmarks: what the server recorded and when, so the same
+ * measure applies to ours and to the baseline (whose activities reach no gateway).
+ */
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+interface Event {
+  kind: string;
+  at: number;
+  raw: HistoryEvent;
+}
+
+function events(history: { events?: HistoryEvent[] | null }): Event[] {
+  return (history.events ?? []).map((raw) => {
+    const attributes = Object.keys(raw).find((key) => key.endsWith('EventAttributes') && raw[key as keyof HistoryEvent]);
+    const time = raw.eventTime!;
+    return { kind: attributes?.replace('EventAttributes', '') ?? 'unknown', at: Number(time.seconds) * 1000 + Math.round((time.nanos ?? 0) / 1e6), raw };
+  });
+}
+
+/** The hops of closing, from the completion signal to the final 店小蜜 notification's activity (ms, server clock). */
+export interface ClosingHops {
+  signalledAt: number;
+  /** An activity was still running when the signal arrived: closing had to wait for it. */
+  busy: boolean;
+  /** Signal recorded → the workflow task it caused starts in a worker. */
+  workflowTaskScheduleToStart: number;
+  /** That workflow task: worker picks it up → the server has its commands. */
+  workflowTaskExecution: number;
+  /** Final notification scheduled → an activity worker has it. */
+  activityScheduleToStart: number;
+  /** The activity, start → completion recorded. */
+  activityExecution: number;
+  /** Signal recorded → final notification's activity started. */
+  signalToActivityStart: number;
+  /** Signal recorded → the workflow closed. */
+  signalToClosed: number;
+}
+
+export function closingHops(history: { events?: HistoryEvent[] | null }, finalActivity = 'notifyAliMe'): ClosingHops | undefined {
+  const all = events(history);
+  const signalIndex = all.findIndex((e) => e.kind === 'workflowExecutionSignaled' && e.raw.workflowExecutionSignaledEventAttributes?.signalName === 'complete');
+  if (signalIndex < 0) return undefined;
+  const signal = all[signalIndex]!;
+  const before = all.slice(0, signalIndex);
+  const running = before.filter((e) => e.kind === 'activityTaskScheduled').length - before.filter((e) => /^activityTask(Completed|Failed|TimedOut|Canceled)$/.test(e.kind)).length;
+  const kinds = all.map((e) => e.kind);
+  const next = (kind: string, from: number) => kinds.indexOf(kind, from);
+  const lastBefore = (kind: string, index: number) => kinds.lastIndexOf(kind, index - 1);
+  // The last notification is the final one: earlier ones after the signal are progress still being sent.
+  const finalIndex = all.map((e) => (e.kind === 'activityTaskScheduled' ? e.raw.activityTaskScheduledEventAttributes?.activityType?.name : undefined)).lastIndexOf(finalActivity);
+  // The workflow task that scheduled it; it may have been scheduled just before the signal arrived.
+  const completedIndex = lastBefore('workflowTaskCompleted', finalIndex);
+  const startedIndex = lastBefore('workflowTaskStarted', completedIndex);
+  const scheduledIndex = lastBefore('workflowTaskScheduled', startedIndex);
+  const activityStarted = next('activityTaskStarted', finalIndex);
+  const activityCompleted = next('activityTaskCompleted', finalIndex);
+  const closed = all.findIndex((e) => /^workflowExecution(Completed|Failed|Canceled|Terminated|TimedOut|ContinuedAsNew)$/.test(e.kind));
+  if (finalIndex < signalIndex || scheduledIndex < 0 || activityStarted < 0 || activityCompleted < 0 || closed < 0) return undefined;
+  const at = (index: number) => all[index]!.at;
+  return {
+    signalledAt: signal.at,
+    busy: running > 0,
+    workflowTaskScheduleToStart: at(startedIndex) - Math.max(at(scheduledIndex), signal.at),
+    workflowTaskExecution: at(completedIndex) - at(startedIndex),
+    activityScheduleToStart: at(activityStarted) - at(finalIndex),
+    activityExecution: at(activityCompleted) - at(activityStarted),
+    signalToActivityStart: at(activityStarted) - signal.at,
+    signalToClosed: at(closed) - signal.at,
+  };
+}
+
+/** What one work order costs the server: events, workflow tasks and commands of each kind. */
+export function historyCounts(history: { events?: HistoryEvent[] | null }): Record<string, number> {
+  const all = events(history);
+  const count = (kind: string) => all.filter((e) => e.kind === kind).length;
+  return {
+    'history events': all.length,
+    'workflow tasks': count('workflowTaskCompleted'),
+    activities: count('activityTaskScheduled'),
+    'search attribute upserts': count('upsertWorkflowSearchAttributes'),
+    markers: count('markerRecorded'),
+    timers: count('timerStarted'),
+    'updates accepted': count('workflowExecutionUpdateAccepted'),
+    signals: count('workflowExecutionSignaled'),
+  };
+}
