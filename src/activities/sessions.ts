@@ -17,18 +17,11 @@ export class SessionNotFoundError extends Error {
 const sessionsFile = z.record(z.string().min(1), z.string().min(1, 'session key must not be empty'));
 
 /**
- * How long a look at the file's modification time stays good. Every TOP call needs a key and a stat per
- * call showed in the worker's profile; a retried attempt comes at least a second after the failure (the
- * retry policy's first interval), so it always sees a key refreshed in between.
- */
-const FRESH_FOR_MS = 500;
-
-/**
  * A JSON file `{ "<seller>": "<session key>" }` (TOP_SESSIONS_FILE). Re-read whenever it changes, so a
  * refreshed session key is used by the next attempt without restarting the worker.
  */
 export class FileSessionStore implements SessionStore {
-  #cache: { mtimeMs: number; checkedAt: number; sessions: Record<string, string> } | undefined;
+  #cache: { mtimeMs: number; sessions: Record<string, string> } | undefined;
 
   constructor(readonly path: string) {}
 
@@ -43,13 +36,8 @@ export class FileSessionStore implements SessionStore {
   }
 
   async #load(): Promise<Record<string, string>> {
-    const now = performance.now();
-    if (this.#cache && now - this.#cache.checkedAt < FRESH_FOR_MS) return this.#cache.sessions;
     const { mtimeMs } = await stat(this.path);
-    if (this.#cache?.mtimeMs === mtimeMs) {
-      this.#cache.checkedAt = now;
-      return this.#cache.sessions;
-    }
+    if (this.#cache?.mtimeMs === mtimeMs) return this.#cache.sessions;
     let json: unknown;
     try {
       json = JSON.parse(await readFile(this.path, 'utf8'));
@@ -59,7 +47,7 @@ export class FileSessionStore implements SessionStore {
     const parsed = sessionsFile.safeParse(json);
     // Name the seller, never echo the file's content: it is full of secrets.
     if (!parsed.success) throw new Error(`TOP_SESSIONS_FILE ${this.path} must map seller → session key (problem at "${parsed.error.issues[0]?.path.join('.')}")`);
-    this.#cache = { mtimeMs, checkedAt: now, sessions: parsed.data };
+    this.#cache = { mtimeMs, sessions: parsed.data };
     return parsed.data;
   }
 }
