@@ -16,8 +16,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuMs, freePort, type Child } from '../src/dev/processes';
 import { ALIMI_PROGRESS_NOTIFY } from '../src/top';
-import type { WorkOrderClient } from '../src/client';
-import { closingHops, historyCounts, type ClosingHops } from './lib/history';
+import { workflowIdFor, type WorkOrderClient } from '../src/client';
+import { closingHops, historyCounts, type ClosingHops, type History } from './lib/history';
 import { histogramMean, scrape } from './lib/prometheus';
 import { percentile, report, table, type Row } from './lib/report';
 import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
@@ -75,9 +75,9 @@ const sample = (id: string) => ({
 
 const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}-${Date.now().toString(36)}`);
 
-async function histories(stack: BenchStack, workOrderIds: string[]) {
-  const found: { id: string; history: Awaited<ReturnType<ReturnType<BenchStack['client']['workflow']['getHandle']>['fetchHistory']>> }[] = [];
-  await pool(workOrderIds, 16, async (id) => void found.push({ id, history: await stack.client.workflow.getHandle(`work-order-${id}`).fetchHistory() }));
+async function histories(stack: BenchStack, workOrderIds: string[]): Promise<History[]> {
+  const found: History[] = [];
+  await pool(workOrderIds, 16, async (id) => void found.push(await stack.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()));
   return found;
 }
 
@@ -95,7 +95,7 @@ async function throughput(stack: BenchStack, s: Subject, workOrders: WorkOrderCl
   s.rates.push(N / ((performance.now() - started) / 1000));
   for (const [name, child] of Object.entries(processes)) s.cpu[name as keyof Subject['cpu']].push((cpuMs(child.process.pid!) - cpuBefore[name]!) / N);
   if (!s.counts) {
-    const counted = (await histories(stack, batch.slice(0, 10))).map(({ history }) => historyCounts(history));
+    const counted = (await histories(stack, batch.slice(0, 10))).map(historyCounts);
     s.counts = Object.fromEntries(Object.keys(counted[0]!).map((key) => [key, percentile(counted.map((c) => c[key]!).sort((a, b) => a - b), 50)]));
   }
 }
@@ -109,7 +109,7 @@ async function underLoad(stack: BenchStack, s: Subject, workOrders: WorkOrderCli
     await workOrders.complete(id, { resultMessage: 'done' });
     await workOrders.result(id);
   });
-  const hops = (await histories(stack, batch)).map(({ history }) => closingHops(history)!);
+  const hops = (await histories(stack, batch)).map((history) => closingHops(history)!);
   s.loaded.push(hops.map((h) => h.signalToActivityStart));
   s.loadedBusy += hops.filter((h) => h.busy).length;
 }
@@ -124,7 +124,7 @@ async function idle(stack: BenchStack, s: Subject, workOrders: WorkOrderClient):
     await workOrders.complete(id, { resultMessage: 'done' });
     s.idleSignalRpc.push(Date.now() - sent);
     await workOrders.result(id);
-    const hops = closingHops((await histories(stack, [id]))[0]!.history)!;
+    const hops = closingHops((await histories(stack, [id]))[0]!)!;
     if (hops.busy) {
       s.idleBusy += 1;
       continue;
@@ -145,7 +145,6 @@ async function idle(stack: BenchStack, s: Subject, workOrders: WorkOrderClient):
     'workflow task schedule-to-start': ms('temporal_workflow_task_schedule_to_start_latency'),
     'workflow task execution (in the worker)': ms('temporal_workflow_task_execution_latency'),
     'RespondWorkflowTaskCompleted RPC': ms('temporal_request_latency', 'operation="RespondWorkflowTaskCompleted"'),
-    'activity schedule-to-start': ms('temporal_activity_schedule_to_start_latency', 'activity_type="notifyAliMe"'),
     'activity execution (in the worker)': ms('temporal_activity_execution_latency', 'activity_type="notifyAliMe"'),
     'TOP call (top_call_latency)': ms('top_call_latency', 'activity="notifyAliMe"'),
     'RespondActivityTaskCompleted RPC': ms('temporal_request_latency', 'operation="RespondActivityTaskCompleted"'),

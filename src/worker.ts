@@ -53,7 +53,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     dataConverter: codec ? encryptingDataConverter(codec) : undefined,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
-    activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES, requestTimeoutMs: config.TOP_REQUEST_TIMEOUT_MS }),
+    activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES }),
     interceptors: {
       // Outermost first: the span covers the whole attempt; the retry decision wraps the metrics, which
       // still see the original TopError.

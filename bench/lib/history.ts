@@ -5,6 +5,8 @@ import type { temporal } from '@temporalio/proto';
  * measure applies to ours and to the baseline (whose activities reach no gateway).
  */
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+/** What `WorkflowHandle.fetchHistory()` returns. */
+export type History = temporal.api.history.v1.IHistory;
 
 interface Event {
   kind: string;
@@ -12,7 +14,7 @@ interface Event {
   raw: HistoryEvent;
 }
 
-function events(history: { events?: HistoryEvent[] | null }): Event[] {
+function events(history: History): Event[] {
   return (history.events ?? []).map((raw) => {
     const attributes = Object.keys(raw).find((key) => key.endsWith('EventAttributes') && raw[key as keyof HistoryEvent]);
     const time = raw.eventTime!;
@@ -39,7 +41,7 @@ export interface ClosingHops {
   signalToClosed: number;
 }
 
-export function closingHops(history: { events?: HistoryEvent[] | null }, finalActivity = 'notifyAliMe'): ClosingHops | undefined {
+export function closingHops(history: History, finalActivity = 'notifyAliMe'): ClosingHops | undefined {
   const all = events(history);
   const signalIndex = all.findIndex((e) => e.kind === 'workflowExecutionSignaled' && e.raw.workflowExecutionSignaledEventAttributes?.signalName === 'complete');
   if (signalIndex < 0) return undefined;
@@ -73,7 +75,7 @@ export function closingHops(history: { events?: HistoryEvent[] | null }, finalAc
 }
 
 /** What one work order costs the server: events, workflow tasks and commands of each kind. */
-export function historyCounts(history: { events?: HistoryEvent[] | null }): Record<string, number> {
+export function historyCounts(history: History): Record<string, number> {
   const all = events(history);
   const count = (kind: string) => all.filter((e) => e.kind === kind).length;
   return {

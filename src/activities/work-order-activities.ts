@@ -17,8 +17,6 @@ export interface ActivityDependencies {
   top: TopClient;
   sessions: SessionStore;
   statusCodes?: WorkOrderStatusCodes;
-  /** The TOP client's limit for one call; a call may wait before it is sent only as long as the rest of the attempt leaves. */
-  requestTimeoutMs?: number;
 }
 
 export interface EmitEventInput {
@@ -60,7 +58,7 @@ export interface NodeNotificationInput {
  * keys are deterministic, so a retried call is recognisable: `event_id` is `<work order>:<event>`, the
  * case is always `outer_case_id`, 店小蜜 knows the work order by its `async_code`.
  */
-export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_CODES, requestTimeoutMs = 15_000 }: ActivityDependencies) {
+export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_CODES }: ActivityDependencies) {
   const sessionOf = async (seller: string): Promise<string> => {
     const session = await sessions.sessionFor(seller);
     if (!session) throw new SessionNotFoundError(seller);
@@ -76,7 +74,7 @@ export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_C
     return {
       session,
       signal: context.cancellationSignal,
-      maxWaitMs: Math.max(0, context.info.startToCloseTimeoutMs - requestTimeoutMs - HOLD_MARGIN_MS),
+      maxWaitMs: Math.max(0, context.info.startToCloseTimeoutMs - top.requestTimeoutMs - HOLD_MARGIN_MS),
       whileHeld: () => context.heartbeat(),
     };
   };

@@ -67,6 +67,8 @@ const tracer = trace.getTracer('taobao-top-client');
 export class TopClient {
   readonly appKey: string;
   readonly signMethod: SignMethod;
+  /** The limit for the response headers, and separately for the body, of one call. */
+  readonly requestTimeoutMs: number;
   // Private fields are invisible to util.inspect, JSON.stringify and Object.keys: the secret cannot
   // leak through a logged client.
   readonly #secret: string;
@@ -95,12 +97,12 @@ export class TopClient {
     this.#now = options.now ?? Date.now;
     this.#pacer = options.callsPerSecond === undefined ? undefined : new Pacer(options.callsPerSecond);
     this.#observer = options.flowObserver;
-    const requestTimeout = options.requestTimeoutMs ?? 15_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#pool = new Pool(url.origin, {
       connections: options.connections ?? 64,
       connect: { timeout: options.connectTimeoutMs ?? 5_000 },
-      headersTimeout: requestTimeout,
-      bodyTimeout: requestTimeout,
+      headersTimeout: this.requestTimeoutMs,
+      bodyTimeout: this.requestTimeoutMs,
       keepAliveTimeout: 30_000,
     });
   }
