@@ -2,7 +2,8 @@
  * Benchmark 4: flow control under the TOP rate limit. The sandbox limits the app to N calls/s (code 7 and
  * a 2 s ban beyond it), counted in fixed one-second windows or, as a second case, over a sliding second.
  * 200 work orders are pushed through at once, each making 4 TOP calls, by 1 and by 3 worker processes on
- * one task queue, all with the same budget (TOP_CALLS_PER_SECOND, shared through TOP_WORKER_COUNT).
+ * one task queue, all with the same budget (TOP_CALLS_PER_SECOND, shared through TOP_WORKER_COUNT); three
+ * workers either pace on their own (budget N − 3) or take turns on one schedule (TOP_WORKER_INDEX, N − 1).
  * Three runs per case. Reported: accepted calls/s while busy as a share of N, calls refused with code 7 as
  * a share of accepted calls, time to finish, failed work orders.
  */
@@ -12,12 +13,23 @@ import { percentile, report, type Row } from './lib/report';
 import { pool, sandboxCalls, setSandboxFaults, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
 
 const LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 40);
-/** The budget the README recommends: the quota less one call per worker process (see README, flow control). */
-const budgetFor = (workers: number) => Number(process.env.BENCH_BUDGET ?? LIMIT - workers);
 const WORK_ORDERS = Number(process.env.BENCH_WORK_ORDERS ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WINDOWS = ['fixed', 'sliding'] as const;
-const WORKERS = [1, 3];
+
+/** How the workers share the budget, and the budget the README recommends for it (see README, flow control). */
+interface Sharing {
+  workers: number;
+  oneSchedule: boolean;
+}
+const SHARINGS: Sharing[] = [
+  { workers: 1, oneSchedule: false },
+  { workers: 3, oneSchedule: false },
+  { workers: 3, oneSchedule: true },
+];
+/** On their own the quota less one call per worker; on one schedule (or alone) the quota less one. */
+const budgetFor = ({ workers, oneSchedule }: Sharing) => Number(process.env.BENCH_BUDGET ?? (oneSchedule ? LIMIT - 1 : LIMIT - workers));
+const sharingName = ({ workers, oneSchedule }: Sharing) => (workers === 1 ? 'alone' : oneSchedule ? 'one schedule' : 'on their own');
 
 interface Run {
   sharePercent: number;
@@ -28,11 +40,18 @@ interface Run {
   refused: number;
 }
 
-async function run(stack: BenchStack, window: (typeof WINDOWS)[number], workers: number, index: number): Promise<Run> {
-  const taskQueue = `rate-${window}-${workers}-${index}-${Date.now().toString(36)}`;
-  const budget = budgetFor(workers);
+async function run(stack: BenchStack, window: (typeof WINDOWS)[number], sharing: Sharing, index: number): Promise<Run> {
+  const { workers, oneSchedule } = sharing;
+  const taskQueue = `rate-${window}-${workers}${oneSchedule ? 's' : ''}-${index}-${Date.now().toString(36)}`;
+  const budget = budgetFor(sharing);
   const children = await Promise.all(
-    Array.from({ length: workers }, () => stack.startWorker(WORKER_ENTRIES.ours, taskQueue, { TOP_CALLS_PER_SECOND: String(budget), TOP_WORKER_COUNT: String(workers) })),
+    Array.from({ length: workers }, (_, worker) =>
+      stack.startWorker(WORKER_ENTRIES.ours, taskQueue, {
+        TOP_CALLS_PER_SECOND: String(budget),
+        TOP_WORKER_COUNT: String(workers),
+        ...(oneSchedule ? { TOP_WORKER_INDEX: String(worker) } : {}),
+      }),
+    ),
   );
   await sleep(3_000); // the previous case's last ban is long over, and the workers are polling
   await setSandboxFaults(stack.sandboxUrl, { rateLimit: { callsPerSecond: LIMIT, banSeconds: 2, window } });
@@ -66,7 +85,7 @@ async function run(stack: BenchStack, window: (typeof WINDOWS)[number], workers:
   const busy = Array.from(perSecond, (n) => n ?? 0).slice(1, -Math.max(1, Math.ceil(perSecond.length * 0.2)));
   const busyMedian = percentile(busy.sort((a, b) => a - b), 50);
   const result = { sharePercent: (100 * busyMedian) / LIMIT, refusedPercent: (100 * refused) / ok.length, seconds, failed, accepted: ok.length, refused };
-  console.log(`${window} window, ${workers} worker(s), run ${index + 1}: ${JSON.stringify(result)}`);
+  console.log(`${window} window, ${workers} worker(s) ${sharingName(sharing)}, run ${index + 1}: ${JSON.stringify(result)}`);
   return result;
 }
 
@@ -76,10 +95,10 @@ async function main(): Promise<void> {
   const raw: Record<string, Run[]> = {};
   try {
     for (const window of WINDOWS) {
-      for (const workers of WORKERS) {
+      for (const sharing of SHARINGS) {
         const runs: Run[] = [];
-        for (let i = 0; i < RUNS; i++) runs.push(await run(stack, window, workers, i));
-        raw[`${window}/${workers}`] = runs;
+        for (let i = 0; i < RUNS; i++) runs.push(await run(stack, window, sharing, i));
+        raw[`${window}/${sharing.workers}/${sharingName(sharing)}`] = runs;
         const range = (pick: (r: Run) => number, digits: number) => {
           const values = runs.map(pick);
           return `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
@@ -87,8 +106,9 @@ async function main(): Promise<void> {
         const median = (pick: (r: Run) => number) => percentile(runs.map(pick).sort((a, b) => a - b), 50);
         rows.push({
           window,
-          'worker processes': workers,
-          'budget calls/s': budgetFor(workers),
+          'worker processes': sharing.workers,
+          sharing: sharingName(sharing),
+          'budget calls/s': budgetFor(sharing),
           '% of N while busy (median)': median((r) => r.sharePercent),
           '% of N, runs': range((r) => r.sharePercent, 0),
           'refused / accepted % (median)': median((r) => r.refusedPercent),
@@ -102,7 +122,7 @@ async function main(): Promise<void> {
     await stack.stop();
   }
   report('rate-limit', `4. Flow control: ${WORK_ORDERS} work orders at once, app limited to N = ${LIMIT} calls/s, 2 s bans`, rows, {
-    note: `${RUNS} runs per case; each work order makes 4 TOP calls (${WORK_ORDERS * 4} per run). Budget: TOP_CALLS_PER_SECOND = N − TOP_WORKER_COUNT, shared by the workers (each paces at budget / workers); the Temporal server caps the task queue at the same budget. A ban TOP states holds every call it covers in that worker until it ends. Targets: ≥ 95% of N while busy, refused ≤ 1% of accepted, 0 failed work orders.`,
+    note: `${RUNS} runs per case; each work order makes 4 TOP calls (${WORK_ORDERS * 4} per run). Budget (TOP_CALLS_PER_SECOND): N − 1 for one worker and for workers taking turns on one schedule (TOP_WORKER_INDEX set, slots of 1/budget s dealt round the workers); N − TOP_WORKER_COUNT for workers pacing on their own at budget / workers. The Temporal server caps the task queue at the same budget. A ban TOP states holds every call it covers in that worker until it ends. Targets: ≥ 95% of N while busy, refused ≤ 1% of accepted, 0 failed work orders.`,
     runs: raw,
   });
 }

@@ -37,11 +37,19 @@ export const configSchema = z.object({
   TOP_SESSIONS_FILE: z.string({ error: 'is required (a JSON file mapping seller → session key)' }).min(1),
   /**
    * The app's TOP call budget across all workers: the Temporal server caps the task queue's activities at
-   * it, and each worker sends its calls evenly spaced at TOP_CALLS_PER_SECOND / TOP_WORKER_COUNT.
+   * it, and the workers' TOP clients pace their calls so that together they keep to it (src/top/pacer.ts).
    */
   TOP_CALLS_PER_SECOND: positiveInt(50),
   /** How many worker processes share the budget (the deployment's replica count). */
   TOP_WORKER_COUNT: positiveInt(1),
+  /**
+   * This worker's place (0 … TOP_WORKER_COUNT − 1), e.g. a StatefulSet's pod index: the workers then take
+   * turns on one schedule and the budget can be the quota less one. Unset: each paces on its own.
+   */
+  TOP_WORKER_INDEX: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').optional(),
+  ),
   TOP_REQUEST_TIMEOUT_MS: positiveInt(15_000),
   TOP_CONNECTIONS: positiveInt(64),
   TOP_WORK_ORDER_STATUS_CODES: statusCodes,
@@ -68,6 +76,9 @@ export const configSchema = z.object({
   /** Payload encryption (optional): JSON `{ "<key id>": "<32 bytes, base64>" }` and the id of the key that encrypts. */
   PAYLOAD_CODEC_KEYS: z.string().min(1).optional(),
   PAYLOAD_CODEC_KEY_ID: z.string().min(1).optional(),
+}).refine((config) => config.TOP_WORKER_INDEX === undefined || config.TOP_WORKER_INDEX < config.TOP_WORKER_COUNT, {
+  path: ['TOP_WORKER_INDEX'],
+  message: 'must be less than TOP_WORKER_COUNT (workers are numbered from 0)',
 });
 
 export type Config = z.output<typeof configSchema>;

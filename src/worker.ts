@@ -40,7 +40,8 @@ export async function createWorker(config: Config, connection: NativeConnection,
     signMethod: config.TOP_SIGN_METHOD,
     requestTimeoutMs: config.TOP_REQUEST_TIMEOUT_MS,
     connections: config.TOP_CONNECTIONS,
-    callsPerSecond: config.TOP_CALLS_PER_SECOND / config.TOP_WORKER_COUNT,
+    callsPerSecond: config.TOP_CALLS_PER_SECOND,
+    share: { count: config.TOP_WORKER_COUNT, index: config.TOP_WORKER_INDEX },
     flowObserver: topFlowMetrics(Runtime.instance().metricMeter),
   });
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH

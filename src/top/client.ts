@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { BanGate, heldBack } from './ban-gate';
 import { TopError } from './errors';
-import { Pacer } from './pacer';
+import { Pacer, type BudgetShare } from './pacer';
 import { unwrapTopResponse } from './envelope';
 import { toWireParams, type TopParamValue } from './params';
 import { signTopRequest, type SignMethod } from './sign';
@@ -25,11 +25,10 @@ export interface TopClientOptions {
   partnerId?: string;
   /** Milliseconds since the epoch; replaceable for tests of clock skew. */
   now?: () => number;
-  /**
-   * This client's share of the app's call budget: calls leave evenly spaced at this rate (see Pacer).
-   * Unset: no pacing.
-   */
+  /** The app's call budget, shared by every client in `share`; calls leave evenly spaced (see Pacer). Unset: no pacing. */
   callsPerSecond?: number;
+  /** How many clients share the budget and, if they take turns on one schedule, this one's place. Default: alone. */
+  share?: BudgetShare;
   /** Told about bans and held calls, e.g. to count them in metrics. */
   flowObserver?: FlowObserver;
 }
@@ -95,7 +94,7 @@ export class TopClient {
     this.#path = `${url.pathname}${url.search}`;
     this.#partnerId = options.partnerId ?? PARTNER_ID;
     this.#now = options.now ?? Date.now;
-    this.#pacer = options.callsPerSecond === undefined ? undefined : new Pacer(options.callsPerSecond);
+    this.#pacer = options.callsPerSecond === undefined ? undefined : new Pacer(options.callsPerSecond, options.share);
     this.#observer = options.flowObserver;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#pool = new Pool(url.origin, {

@@ -1,6 +1,6 @@
 export { TopClient, type FlowObserver, type TopClientOptions, type TopCallOptions } from './client';
 export { BanGate, banScope } from './ban-gate';
-export { Pacer } from './pacer';
+export { Pacer, type BudgetShare } from './pacer';
 export { TopError, TopInputError, type TopErrorClass, type TopErrorDetails, type TopErrorSource } from './errors';
 export { SIGN_METHODS, signTopRequest, type SignMethod } from './sign';
 export { formatTopTime, parseTopTime } from './timestamp';

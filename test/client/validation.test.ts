@@ -149,4 +149,10 @@ describe('worker configuration', () => {
     );
     assert.throws(() => loadConfig({ ...valid, TOP_APP_KEY: 'has spaces super-secret-value' }), (error: Error) => !error.message.includes('super-secret-value'));
   });
+
+  it('numbers workers sharing a budget from 0 to TOP_WORKER_COUNT − 1', () => {
+    assert.equal(loadConfig({ ...valid, TOP_WORKER_COUNT: '3', TOP_WORKER_INDEX: '2' }).TOP_WORKER_INDEX, 2);
+    assert.equal(loadConfig({ ...valid, TOP_WORKER_COUNT: '3', TOP_WORKER_INDEX: '' }).TOP_WORKER_INDEX, undefined);
+    assert.throws(() => loadConfig({ ...valid, TOP_WORKER_COUNT: '3', TOP_WORKER_INDEX: '3' }), /TOP_WORKER_INDEX must be less than TOP_WORKER_COUNT/);
+  });
 });

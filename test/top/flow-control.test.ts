@@ -86,7 +86,7 @@ describe('the ban gate', () => {
 describe('the pacer', () => {
   it('spreads a burst evenly: no second carries more than the rate', () => {
     let now = 1_000;
-    const pacer = new Pacer(10, () => now);
+    const pacer = new Pacer(10, undefined, () => now);
     const departures = Array.from({ length: 35 }, () => now + pacer.reserve()!);
     assert.deepEqual(departures.slice(0, 3), [1000, 1100, 1200]);
     // Any one-second window, wherever it starts, holds at most 10 departures.
@@ -98,10 +98,44 @@ describe('the pacer', () => {
 
   it('does not take a slot further away than the caller may wait', () => {
     const now = 0;
-    const pacer = new Pacer(2, () => now);
+    const pacer = new Pacer(2, undefined, () => now);
     assert.equal(pacer.reserve(100), 0);
     assert.equal(pacer.reserve(100), undefined);
     assert.equal(pacer.waitMs(), 500);
     assert.equal(pacer.reserve(1000), 500, 'the refused call took nothing');
+  });
+
+  it('shares a budget between clients on their own: each sends at budget / count', () => {
+    const now = 0;
+    const pacer = new Pacer(30, { count: 3 }, () => now);
+    assert.deepEqual([pacer.reserve(), pacer.reserve(), pacer.reserve()], [0, 100, 200]);
+  });
+
+  it('lets clients on one schedule take turns: together they never exceed the budget, whenever their bursts start', () => {
+    let now = 1_000_000.3; // off the grid, as a real clock is
+    // 40 / 3 is not whole: three clients on their own could each put 14 calls into one second (42).
+    const clients = [0, 1, 2].map((index) => new Pacer(40, { count: 3, index }, () => now));
+    const departures: number[] = [];
+    // Bursts that begin at different moments, interleaved the way three processes would ask.
+    for (let round = 0; round < 20; round += 1) {
+      for (const [i, pacer] of clients.entries()) {
+        now = 1_000_000.3 + i * 7 + round * 3;
+        departures.push(now + pacer.reserve()!);
+      }
+    }
+    departures.sort((a, b) => a - b);
+    for (const start of departures) assert.ok(departures.filter((at) => at >= start && at < start + 1000).length <= 40, `window from ${start}`);
+    for (let i = 1; i < departures.length; i += 1) assert.ok(departures[i]! - departures[i - 1]! > 24.9, 'no two calls closer than one slot');
+  });
+
+  it('makes a call on one schedule wait at most for its own turn after a quiet spell', () => {
+    let now = 5_000.5;
+    const pacer = new Pacer(30, { count: 3, index: 1 }, () => now);
+    const wait = pacer.reserve()!;
+    assert.ok(wait >= 0 && wait <= 100, `waited ${wait} ms`);
+    assert.equal(Math.round((now + wait) / (1000 / 30)) % 3, 1, 'on its own slot');
+    now = 60_000;
+    assert.ok(pacer.reserve()! <= 100);
+    assert.throws(() => new Pacer(30, { count: 3, index: 3 }), RangeError);
   });
 });
