@@ -14,7 +14,7 @@
  * The idle phase is broken down hop by hop from the histories and cross-checked with the workers' SDK metrics.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuMs, freePort, type Child } from '../src/dev/processes';
+import { cpuMs, freePort, type Child } from '../dev/processes';
 import { ALIMI_PROGRESS_NOTIFY } from '../src/top';
 import { workflowIdFor, type WorkOrderClient } from '../src/client';
 import { closingHops, historyCounts, type ClosingHops, type History } from './lib/history';

@@ -9,7 +9,7 @@
  * and our figures over the baseline's.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rssMiB, type Child } from '../src/dev/processes';
+import { rssMiB, type Child } from '../dev/processes';
 import { report, type Row } from './lib/report';
 import { startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
 

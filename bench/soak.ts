@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rssMiB } from '../src/dev/processes';
+import { rssMiB } from '../dev/processes';
 import { report } from './lib/report';
 import { startBenchStack, WORKER_ENTRIES } from './lib/stack';
 

@@ -14,8 +14,8 @@ import { ApiClient } from 'ali-topsdk';
 import NodeTaobaoTopClient from 'node-taobao-topclient';
 import { Pool } from 'undici';
 import { SANDBOX_DEFAULTS } from '../src/sandbox/server';
-import { formatTopTime, RDC_CASE_UPDATE, signTopRequest, TopClient, updateIdentificationCase } from '../src/top';
-import { freePort, startNode } from '../src/dev/processes';
+import { formatTopTime, RDC_IDENTIFICATION_CASE_UPDATE, rdcIdentificationCaseUpdate, signTopRequest, TopClient } from '../src/top';
+import { freePort, startNode } from '../dev/processes';
 import { percentile, report, type Row } from './lib/report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -38,7 +38,7 @@ function contenders(gatewayUrl: string): Record<string, { call: Call; close?: ()
   return {
     'ours (src/top)': {
       call: () =>
-        updateIdentificationCase(
+        rdcIdentificationCaseUpdate(
           ours,
           { param: { ...param, detail_order_id: '194467217119131', refund_id: '147822831913191', operate_type: 1 } },
           { session: SESSION },
@@ -48,14 +48,14 @@ function contenders(gatewayUrl: string): Record<string, { call: Call; close?: ()
     'ali-topsdk (official)': {
       call: () =>
         new Promise((resolve, reject) =>
-          official.execute(RDC_CASE_UPDATE, { param, session: SESSION }, (error, response) => (error ? reject(new Error(JSON.stringify(error))) : resolve(response))),
+          official.execute(RDC_IDENTIFICATION_CASE_UPDATE, { param, session: SESSION }, (error, response) => (error ? reject(new Error(JSON.stringify(error))) : resolve(response))),
         ),
     },
-    'node-taobao-topclient': { call: () => community.execute(RDC_CASE_UPDATE, { param, session: SESSION }) },
+    'node-taobao-topclient': { call: () => community.execute(RDC_IDENTIFICATION_CASE_UPDATE, { param, session: SESSION }) },
     'bare undici (ceiling)': {
       call: async () => {
         const params: Record<string, string> = {
-          method: RDC_CASE_UPDATE,
+          method: RDC_IDENTIFICATION_CASE_UPDATE,
           app_key: appKey,
           session: SESSION,
           timestamp: formatTopTime(Date.now()),

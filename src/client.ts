@@ -8,46 +8,22 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { forEachBounded } from './for-each-bounded';
-import { tracingClientInterceptors } from './tracing';
-import {
-  cancellation,
-  completion,
-  InvalidInputError,
-  parseOrThrow,
-  progressReport,
-  workOrderInput,
-  type CompletionRaw,
-  type ProgressReportRaw,
-  type WorkOrderInputRaw,
-} from './work-order/schemas';
-import {
-  cancelSignal,
-  completeSignal,
-  DEFAULT_TASK_QUEUE,
-  progressSignal,
-  reportProgressUpdate,
-  retrySignal,
-  statusQuery,
-  WORK_ORDER_CLOSED_FAILURE,
-  workflowIdFor,
-  workOrderIdOf,
-} from './workflows/messages';
+import { cancellation, completion, parseOrThrow, progressReport, workOrderInput, type CompletionRaw, type ProgressReportRaw, type WorkOrderInputRaw } from './work-order/schemas';
+import { DEFAULT_TASK_QUEUE, WORK_ORDER_CLOSED_FAILURE, workflowIdFor, workOrderIdOf } from './work-order/temporal-names';
+import { isFinalStatus, workOrderStatus, type ProgressAck, type WorkOrderView } from './work-order/view';
+import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery } from './workflows/messages';
 import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './workflows/search-attributes';
-import { workOrderStatus, type ProgressAck, type WorkOrderStatus, type WorkOrderView } from './work-order/view';
 import type { workOrderWorkflow } from './workflows/work-order';
+import { WorkOrderClosedError, WorkOrderNotFoundError, type BatchRetryAnswer, type ClosedStatus, type CloseAnswer, type OpenWorkOrderCount, type RetryAnswer, type StartResult, type WorkOrderSummary } from './client/answers';
+import { tracingClientInterceptors } from './client/tracing';
+import { countOpenWorkOrders, failedWorkOrders, listWorkOrders, queryValue, type ListFilter } from './client/visibility';
 
-export { InvalidInputError };
-export { DEFAULT_TASK_QUEUE, workflowIdFor };
+export * from './client/answers';
+export { tracingClientInterceptors } from './client/tracing';
+export { InvalidInputError } from './work-order/schemas';
+export { DEFAULT_TASK_QUEUE, workflowIdFor } from './work-order/temporal-names';
 
 const workOrderIdSchema = workOrderInput.shape.workOrderId;
-/** A value put into a visibility query between double quotes. */
-const queryValue = z.string().regex(/^[^"\\]{1,128}$/, 'must be 1-128 characters without quotes or backslashes');
-const listFilter = z.strictObject({
-  status: workOrderStatus.optional(),
-  node: queryValue.optional(),
-  seller: queryValue.optional(),
-  limit: z.int().min(1).max(1000).default(100),
-});
 const batchRetryFilter = z.strictObject({
   seller: queryValue.optional(),
   /** Count and name the matches; signal nothing. */
@@ -55,77 +31,6 @@ const batchRetryFilter = z.strictObject({
 });
 /** Retry signals in flight at once during a batch retry: enough to be quick, few enough to spare the server. */
 const BATCH_RETRY_CONCURRENCY = 16;
-
-/** What a closed work order closed as: its own final status, or how Temporal ended its workflow otherwise. */
-export type ClosedStatus = 'completed' | 'cancelled' | 'timed-out' | 'terminated' | 'workflow-failed' | 'workflow-timed-out';
-
-/** No work order with this id was ever started (or its history is past the namespace's retention). */
-export class WorkOrderNotFoundError extends Error {
-  override readonly name = 'WorkOrderNotFoundError';
-  constructor(readonly workOrderId: string) {
-    super(`work order ${workOrderId} not found`);
-  }
-}
-
-/** Progress refused: the work order has closed, or is closing because completion or cancellation arrived. */
-export class WorkOrderClosedError extends Error {
-  override readonly name = 'WorkOrderClosedError';
-  constructor(
-    readonly workOrderId: string,
-    readonly status: ClosedStatus | 'closing',
-  ) {
-    super(`work order ${workOrderId} is ${status === 'closing' ? 'closing' : `closed (${status})`}; progress is no longer accepted`);
-  }
-}
-
-/** The answer to complete and cancel. A work order that has already closed is left as it is. */
-export type CloseAnswer = { workOrderId: string; alreadyClosed: false } | { workOrderId: string; alreadyClosed: true; status: ClosedStatus };
-
-export interface RetryAnswer {
-  workOrderId: string;
-  /** True when the retry signal was sent: the work order was waiting for an operator. */
-  retried: boolean;
-  /** The status it had when asked. */
-  status: WorkOrderStatus | ClosedStatus;
-  /** Why nothing was sent, when nothing was. */
-  reason?: string;
-}
-
-export interface BatchRetryAnswer {
-  /** Failed work orders that matched the filter. */
-  matched: number;
-  /** Those that were signalled to retry (0 on a dry run). */
-  resumed: number;
-  dryRun: boolean;
-  workOrderIds: string[];
-  /** Matches that were not resumed, with why (e.g. resumed by someone else meanwhile). */
-  notResumed: { workOrderId: string; reason: string }[];
-}
-
-export interface StartResult {
-  workOrderId: string;
-  workflowId: string;
-  /** True when the work order already existed and has finished: nothing new was started. */
-  alreadyClosed: boolean;
-}
-
-/** How many running work orders are in one status at one node. */
-export interface OpenWorkOrderCount {
-  status: string;
-  node: string;
-  count: number;
-}
-
-const WORK_ORDERS = 'WorkflowType = "workOrderWorkflow"';
-
-export interface WorkOrderSummary {
-  workOrderId: string;
-  workflowId: string;
-  status?: string;
-  node?: string;
-  bizOrderId?: string;
-  startTime: Date;
-}
 
 export class WorkOrderClient {
   constructor(
@@ -236,14 +141,10 @@ export class WorkOrderClient {
    */
   async retryFailed(raw: z.input<typeof batchRetryFilter> = {}, onMatched?: (count: number) => void): Promise<BatchRetryAnswer> {
     const filter = parseOrThrow(batchRetryFilter, raw, 'retry filter');
-    const clauses = [WORK_ORDERS, 'ExecutionStatus = "Running"', 'WorkOrderStatus = "failed"'];
-    if (filter.seller) clauses.push(`(Seller = "${filter.seller}" OR Seller IS NULL)`);
     const workOrderIds: string[] = [];
-    for await (const execution of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 })) {
-      const id = execution.typedSearchAttributes.get(WORK_ORDER_ID) ?? workOrderIdOf(execution.workflowId);
-      if (!id) continue;
-      if (filter.seller && execution.typedSearchAttributes.get(SELLER) === undefined && (await this.status(id)).seller !== filter.seller) continue;
-      workOrderIds.push(id);
+    for await (const { workOrderId, sellerRecorded } of failedWorkOrders(this.client, filter.seller)) {
+      if (filter.seller && !sellerRecorded && (await this.status(workOrderId)).seller !== filter.seller) continue;
+      workOrderIds.push(workOrderId);
     }
     onMatched?.(workOrderIds.length);
     const answer: BatchRetryAnswer = { matched: workOrderIds.length, resumed: 0, dryRun: filter.dryRun, workOrderIds, notResumed: [] };
@@ -269,26 +170,8 @@ export class WorkOrderClient {
     return await this.#call(workOrderId, (handle) => handle.result());
   }
 
-  async list(raw: z.input<typeof listFilter> = {}): Promise<WorkOrderSummary[]> {
-    const filter = parseOrThrow(listFilter, raw, 'list filter');
-    const clauses = [WORK_ORDERS];
-    if (filter.status) clauses.push(`WorkOrderStatus = "${filter.status}"`);
-    if (filter.node) clauses.push(`WorkOrderNode = "${filter.node}"`);
-    if (filter.seller) clauses.push(`Seller = "${filter.seller}"`);
-    const found: WorkOrderSummary[] = [];
-    for await (const execution of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(filter.limit, 100) })) {
-      const attributes = execution.typedSearchAttributes;
-      found.push({
-        workOrderId: attributes.get(WORK_ORDER_ID) ?? workOrderIdOf(execution.workflowId) ?? execution.workflowId,
-        workflowId: execution.workflowId,
-        status: attributes.get(WORK_ORDER_STATUS),
-        node: attributes.get(WORK_ORDER_NODE),
-        bizOrderId: attributes.get(BIZ_ORDER_ID),
-        startTime: execution.startTime,
-      });
-      if (found.length >= filter.limit) break;
-    }
-    return found;
+  async list(raw: ListFilter = {}): Promise<WorkOrderSummary[]> {
+    return await listWorkOrders(this.client, raw);
   }
 
   /**
@@ -297,16 +180,7 @@ export class WorkOrderClient {
    * for each request.
    */
   async countOpen(): Promise<OpenWorkOrderCount[]> {
-    const counts = new Map<string, OpenWorkOrderCount>();
-    for await (const execution of this.client.workflow.list({ query: `${WORK_ORDERS} AND ExecutionStatus = "Running"`, pageSize: 1000 })) {
-      const status = execution.typedSearchAttributes.get(WORK_ORDER_STATUS) ?? 'unknown';
-      const node = execution.typedSearchAttributes.get(WORK_ORDER_NODE) ?? 'unknown';
-      const key = JSON.stringify([status, node]);
-      const entry = counts.get(key) ?? { status, node, count: 0 };
-      entry.count += 1;
-      counts.set(key, entry);
-    }
-    return [...counts.values()];
+    return await countOpenWorkOrders(this.client);
   }
 
   #handle(workOrderId: string): WorkflowHandle<typeof workOrderWorkflow> {
@@ -342,7 +216,7 @@ export class WorkOrderClient {
    * The work order's status from the server's own record of the workflow (no worker needed): its
    * WorkOrderStatus while running, how it closed once closed. Throws WorkOrderNotFoundError.
    */
-  async #state(handle: WorkflowHandle<typeof workOrderWorkflow>): Promise<{ closed: false; status?: WorkOrderStatus } | { closed: true; status: ClosedStatus }> {
+  async #state(handle: WorkflowHandle<typeof workOrderWorkflow>): Promise<{ closed: false; status?: WorkOrderView['status'] } | { closed: true; status: ClosedStatus }> {
     let description;
     try {
       description = await handle.describe();
@@ -356,7 +230,7 @@ export class WorkOrderClient {
       case 'PAUSED':
         return { closed: false, status: recorded };
       case 'COMPLETED':
-        return { closed: true, status: recorded === 'cancelled' || recorded === 'timed-out' ? recorded : 'completed' };
+        return { closed: true, status: isFinalStatus(recorded) ? recorded : 'completed' };
       case 'CANCELLED':
         return { closed: true, status: 'cancelled' };
       case 'TERMINATED':

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { codecFromEnvironment } from './codec/aes-gcm-codec';
-import { DEFAULT_STATUS_CODES, type WorkOrderStatusCodes } from './activities/work-order-activities';
 import { SIGN_METHODS } from './top';
-import { DEFAULT_TASK_QUEUE } from './workflows/messages';
+import { DEFAULT_STATUS_CODES, WORK_ORDER_EVENT_KINDS, type WorkOrderStatusCodes } from './work-order/events';
+import { DEFAULT_TASK_QUEUE } from './work-order/temporal-names';
 
 /**
  * The worker's configuration, read once from the environment and validated at start-up. Temporal's own
@@ -19,7 +19,7 @@ const statusCodes = z
   .string()
   .transform((text, ctx): WorkOrderStatusCodes => {
     try {
-      return { ...DEFAULT_STATUS_CODES, ...z.record(z.enum(['created', 'completed', 'cancelled', 'timed-out']), z.string().min(1)).parse(JSON.parse(text)) };
+      return { ...DEFAULT_STATUS_CODES, ...z.record(z.enum(WORK_ORDER_EVENT_KINDS), z.string().min(1)).parse(JSON.parse(text)) };
     } catch {
       ctx.addIssue({ code: 'custom', message: 'must be JSON like {"created":"0","completed":"1","cancelled":"2","timed-out":"3"}' });
       return z.NEVER;

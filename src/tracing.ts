@@ -10,12 +10,10 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { ClientInterceptors } from '@temporalio/client';
 import {
   makeWorkflowExporter,
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
   type OpenTelemetrySinks,
 } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
@@ -73,12 +71,4 @@ export function otlpTracesEndpoint(config: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDP
 /** OTLP/HTTP export when an endpoint is configured; the exporter reads the standard OTEL_EXPORTER_OTLP_* variables itself. */
 export function otlpSpanProcessor(config: Parameters<typeof otlpTracesEndpoint>[0]): SpanProcessor | undefined {
   return otlpTracesEndpoint(config) ? new BatchSpanProcessor(new OTLPTraceExporter()) : undefined;
-}
-
-/**
- * For the client: a span per start, signal, update and query, whose context travels to the workflow in
- * headers. It uses the global tracer provider, i.e. whatever OpenTelemetry set-up the calling service has.
- */
-export function tracingClientInterceptors(): ClientInterceptors {
-  return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
 }

@@ -14,7 +14,7 @@ describe("the README's first command", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DEMO_RANDOM_PORTS: '1', DEMO_EXIT_WHEN_DONE: '1' };
     delete env.TEMPORAL_ADDRESS;
     delete env.TOP_GATEWAY_URL;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/demo/main.ts'], { cwd: ROOT, env, timeout: 180_000 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'dev/demo/main.ts'], { cwd: ROOT, env, timeout: 180_000 });
     assert.match(stdout, /4 of 4 work orders finished/);
     assert.match(stdout, /Temporal UI: http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows/);
     const statuses = stdout

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { temporalCliPath } from '../../src/dev/temporal-server';
+import { temporalCliPath } from '../../dev/temporal-server';
 
 export const RESULTS_DIR = resolve(__dirname, '../results');
 

@@ -8,7 +8,7 @@ import { WorkOrderClient } from '../../src/client';
 import { forEachBounded } from '../../src/for-each-bounded';
 import { loadConfig, type Config } from '../../src/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
-import { freePort, startDevServer, startNode, type Child } from '../../src/dev/processes';
+import { freePort, startDevServer, startNode, type Child } from '../../dev/processes';
 
 /** Ours as `npm run worker` runs it, and the baseline built the same way (bench/lib/baseline-worker.ts). */
 export const WORKER_ENTRIES = { ours: 'src/worker.ts', baseline: 'bench/lib/baseline-worker.ts' } as const;

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
 import { TopError, TopInputError } from '../top';
+import type { StepFailureDetails } from '../work-order/failures';
 import { SessionNotFoundError } from './sessions';
 
 /**
@@ -9,25 +10,25 @@ import { SessionNotFoundError } from './sessions';
  * - transient → retryable, the workflow's backoff applies;
  * - rate-limited → retryable, next attempt after the ban the gateway stated;
  * - business, authorization, configuration, invalid input → non-retryable, with TOP's code and message
- *   kept in the failure details for the work order's status.
+ *   kept in the failure details (one StepFailureDetails record) for the work order's status.
  */
 export function toRetryDecision(error: unknown): unknown {
   if (error instanceof TopError) {
-    return ApplicationFailure.create({
-      type: `TopError:${error.classification}`,
-      message: error.message,
-      nonRetryable: !error.retryable,
-      nextRetryDelay: error.classification === 'rate-limited' ? afterBan(error.retryAfterMs ?? 1_000) : undefined,
-      details: [error.toJSON()],
-    });
+    const { method, source, classification, code, subCode, msg, subMsg, requestId, httpStatus, retryAfterMs } = error;
+    const details: StepFailureDetails = { classification, method, source, code, subCode, msg, subMsg, requestId, httpStatus, retryAfterMs };
+    return failure(`TopError:${classification}`, error.message, !error.retryable, details, classification === 'rate-limited' ? afterBan(retryAfterMs ?? 1_000) : undefined);
   }
   if (error instanceof SessionNotFoundError) {
-    return ApplicationFailure.create({ type: 'TopError:authorization', message: error.message, nonRetryable: true, details: [{ classification: 'authorization', seller: error.seller }] });
+    return failure('TopError:authorization', error.message, true, { classification: 'authorization', seller: error.seller });
   }
   if (error instanceof TopInputError) {
-    return ApplicationFailure.create({ type: 'TopInputError', message: error.message, nonRetryable: true, details: [{ classification: 'business', issues: error.issues }] });
+    return failure('TopInputError', error.message, true, { classification: 'business', method: error.method, issues: error.issues });
   }
   return error;
+}
+
+function failure(type: string, message: string, nonRetryable: boolean, details: StepFailureDetails, nextRetryDelay?: number): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable, nextRetryDelay, details: [details] });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALIMI_PROGRESS_NOTIFY, BCPUSH_EVENT_EMIT, RDC_CASE_UPDATE } from '../top';
+import { ALIMI_PROGRESS_NOTIFY, BCPUSH_EVENT_EMIT, RDC_IDENTIFICATION_CASE_UPDATE } from '../top';
 import { parseJsonExact } from '../top/json';
 import { parseTopTime } from '../top/timestamp';
 import { gatewayErrors, type GatewayError } from './gateway-errors';
@@ -100,8 +100,8 @@ export const sandboxApis: Record<string, SandboxApi> = {
     success: () => ({ result: { success: true, module: true, error_code: 0 } }),
     businessFailure: (reason) => ({ result: { success: false, module: false, error_code: 1001, error_message: reason } }),
   },
-  [RDC_CASE_UPDATE]: {
-    method: RDC_CASE_UPDATE,
+  [RDC_IDENTIFICATION_CASE_UPDATE]: {
+    method: RDC_IDENTIFICATION_CASE_UPDATE,
     needsSession: true,
     parse: (params) => parseObjectParam(params, 'param', caseParam),
     success: () => ({

@@ -5,8 +5,11 @@
  */
 import { z } from 'zod';
 
+/** The statuses a work order ends in by itself: how its workflow's result says it closed. */
+export const FINAL_STATUSES = ['completed', 'cancelled', 'timed-out'] as const;
+
 export const workOrderStatus = z
-  .enum(['opening', 'open', 'escalated', 'failed', 'closing', 'completed', 'cancelled', 'timed-out'])
+  .enum(['opening', 'open', 'escalated', 'failed', 'closing', ...FINAL_STATUSES])
   .meta({
     description:
       'opening: being created on TOP (event, case, first node) · open: waiting for progress and completion · escalated: open past its SLA deadline · ' +
@@ -62,6 +65,11 @@ export const progressAck = z.object({
 });
 
 export type WorkOrderStatus = z.output<typeof workOrderStatus>;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+/** What a closed work order closed as: its own final status, or how Temporal ended its workflow otherwise. */
+export type ClosedStatus = FinalStatus | 'terminated' | 'workflow-failed' | 'workflow-timed-out';
+
+export const isFinalStatus = (status: string | undefined): status is FinalStatus => (FINAL_STATUSES as readonly (string | undefined)[]).includes(status);
 export type StepName = z.output<typeof stepName>;
 export type StepFailure = z.output<typeof stepFailure>;
 export type StepRecord = z.output<typeof stepRecord>;

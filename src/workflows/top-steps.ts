@@ -1,11 +1,13 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { WorkOrderActivities, WorkOrderEventKind } from '../activities/work-order-activities';
+import type { WorkOrderActivities } from '../activities/work-order-activities';
+import type { WorkOrderEventKind } from '../work-order/events';
+import { runStep } from './operator-retry';
 import type { WorkOrder } from './work-order-state';
 
 /**
  * Transient TOP trouble (isp errors, 5xx, timeouts, rate-limit bans) is retried by Temporal with
  * backoff for up to an hour; after that, or at once for a permanent error, the step waits for an
- * operator (see WorkOrder.runStep). Which errors are permanent is decided in activities/top-failures.
+ * operator (see operator-retry.ts). Which errors are permanent is decided in activities/top-failures.
  */
 const TOP_CALL: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -25,10 +27,10 @@ export function topSteps(order: WorkOrder) {
   const id = input.workOrderId;
 
   return {
-    emitEvent(kind: WorkOrderEventKind, at: number, resultMessage?: string): Promise<void> {
+    emitWorkOrderEvent(kind: WorkOrderEventKind, at: number, resultMessage?: string): Promise<void> {
       const node = order.view.currentNode;
       const stamped = order.topTime(at);
-      return order.runStep(kind === 'created' ? 'emit-created-event' : 'emit-closing-event', node, () =>
+      return runStep(order, kind === 'created' ? 'emit-created-event' : 'emit-closing-event', node, () =>
         activities.emitWorkOrderEvent.executeWithOptions({ ...TOP_CALL, summary: `Qianniu: work order ${id} ${kind}` }, [
           {
             workOrderId: id,
@@ -47,21 +49,21 @@ export function topSteps(order: WorkOrder) {
       );
     },
 
-    updateCase(operation: 'open' | 'complete', at: number, tips: string): Promise<void> {
+    updateIdentificationCase(operation: 'open' | 'complete', at: number, tips: string): Promise<void> {
       const identification = input.identification!;
       const stamped = order.topTime(at);
       const caseId = identification.caseId ?? id;
-      return order.runStep(operation === 'open' ? 'open-case' : 'close-case', undefined, () =>
+      return runStep(order, operation === 'open' ? 'open-case' : 'close-case', undefined, () =>
         activities.updateIdentificationCase.executeWithOptions({ ...TOP_CALL, summary: `AliGenius: ${operation} identification case ${caseId}` }, [
           { seller: input.seller, operation, caseId, detailOrderId: identification.detailOrderId, refundId: identification.refundId, at: stamped, tips },
         ]),
       );
     },
 
-    notifyNode(node: string, data: Record<string, unknown> | undefined, completed: boolean, at: number): Promise<void> {
+    notifyAliMe(node: string, data: Record<string, unknown> | undefined, completed: boolean, at: number): Promise<void> {
       const asyncCode = input.alime!.asyncCode;
       const stamped = order.topTime(at);
-      return order.runStep(completed ? 'notify-final-node' : 'notify-node', node, () =>
+      return runStep(order, completed ? 'notify-final-node' : 'notify-node', node, () =>
         activities.notifyAliMe.executeWithOptions({ ...TOP_CALL, summary: `店小蜜: work order ${id} ${completed ? 'finished at' : 'reached'} node ${node}` }, [
           { workOrderId: id, asyncCode, node, data, completed, at: stamped },
         ]),

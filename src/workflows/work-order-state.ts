@@ -1,42 +1,17 @@
-import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, metricMeter, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, metricMeter, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { MetricCounter, SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import {
-  cancellation,
-  completion,
-  InvalidInputError,
-  parseOrThrow,
-  progressReport,
-  workOrderInput,
-  type Cancellation,
-  type Completion,
-  type ProgressReport,
-  type WorkOrderInput,
-  type WorkOrderInputRaw,
-} from '../work-order/schemas';
+import { InvalidInputError, parseOrThrow, workOrderInput, type ProgressReport, type WorkOrderInput, type WorkOrderInputRaw } from '../work-order/schemas';
+import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from '../work-order/view';
 import { currentDetails } from './current-details';
-import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery, WORK_ORDER_CLOSED_FAILURE } from './messages';
+import { Inbox, type CarriedMessages, type Ending } from './inbox';
 import { BIZ_ORDER_ID, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
-import type { ProgressAck, StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from '../work-order/view';
 
-/** How a work order ends. */
-export type Ending =
-  | { kind: 'completed'; at: number; completion: Completion }
-  | { kind: 'cancelled'; at: number; reason: string }
-  | { kind: 'timed-out'; at: number };
-
-/** A progress report waiting to be sent, with the time it was received. */
-interface QueuedProgress {
-  report: ProgressReport;
-  receivedAt: number;
-}
+export type { Ending };
 
 /** Everything a continued run needs: the view, and the messages not yet acted on. */
-export interface CarriedState {
+export interface CarriedState extends CarriedMessages {
   view: WorkOrderView;
-  inbox: QueuedProgress[];
-  seenProgressIds: string[];
-  ending?: Ending;
   slaDeadlineMs?: number;
   /** The latest time sent to TOP; absent in runs continued by older code. */
   lastTopTime?: number;
@@ -48,13 +23,6 @@ export type NextEvent =
   | { kind: 'sla-breached' }
   | { kind: 'continue-as-new' };
 
-/** Thrown out of a failed step when cancellation is asked for instead of a retry. */
-export class CancelRequested extends Error {
-  constructor(readonly ending: Ending) {
-    super('cancellation requested while a step waited for an operator');
-  }
-}
-
 /**
  * `work_orders{event}`: started, escalated, step_failed, completed, cancelled, timed-out. Replay-safe.
  * Made once per workflow (this module is evaluated per workflow), on first use: metricMeter needs a workflow context.
@@ -63,20 +31,16 @@ let workOrderEventCounter: MetricCounter | undefined;
 const workOrderEvents = (): MetricCounter => (workOrderEventCounter ??= metricMeter.createCounter('work_orders', 'work orders', 'Work-order lifecycle events'));
 
 const STEPS_KEPT = 50;
-const PROGRESS_IDS_KEPT = 1_000;
 const DEFAULT_HISTORY_EVENT_LIMIT = 10_000;
 
 /**
- * The work order's state and its message handlers: what it has done, what it waits for, and what
- * arrived. The workflow function drives it; this class only records and answers.
+ * The work order's state: what it has done, what it waits for, how it shows in the UI and in search.
+ * The workflow function drives it; this class only records; `inbox` holds what arrived.
  */
 export class WorkOrder {
   readonly view: WorkOrderView;
-  readonly #inbox: QueuedProgress[];
-  readonly #seenProgressIds: Set<string>;
-  #ending: Ending | undefined;
+  readonly inbox: Inbox;
   #slaDeadlineMs: number | undefined;
-  #retryRequested = false;
   #closing = false;
   #lastTopTime: number;
 
@@ -105,39 +69,10 @@ export class WorkOrder {
       rejectedMessages: 0,
     };
     if (!carried) workOrderEvents().add(1, { event: 'started' });
-    this.#inbox = carried?.inbox ?? [];
-    this.#seenProgressIds = new Set(carried?.seenProgressIds);
-    this.#ending = carried?.ending;
+    this.inbox = new Inbox(this.view, carried);
     // Views carried by runs of older code lack the seller and the creation time.
     if (carried) Object.assign(carried.view, { seller: input.seller, createdAt });
-
-    setHandler(statusQuery, () => this.#snapshot());
-    setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseOrThrow(progressReport, raw, 'progress report')), {
-      validator: (raw) => {
-        parseOrThrow(progressReport, raw, 'progress report');
-        if (this.#ending) throw workOrderClosedFailure(input.workOrderId, this.#ending.kind);
-      },
-    });
-    setHandler(progressSignal, (raw) => {
-      const report = this.#validSignal(progressReport, raw, 'progress');
-      if (report && !this.#ending) this.#acceptProgress(report);
-    });
-    setHandler(completeSignal, (raw) => {
-      const done = this.#validSignal(completion, raw, 'completion');
-      if (done && !this.#ending) this.#ending = { kind: 'completed', at: Date.now(), completion: done };
-    });
-    setHandler(cancelSignal, (raw) => {
-      const cancel = this.#validSignal(cancellation, raw, 'cancellation');
-      if (cancel) this.requestCancellation(cancel);
-    });
-    setHandler(retrySignal, () => {
-      this.#retryRequested = true;
-    });
-  }
-
-  /** First cancellation wins; ignored once the work order is ending another way. */
-  requestCancellation(cancel: Cancellation): void {
-    if (!this.#ending) this.#ending = { kind: 'cancelled', at: Date.now(), reason: cancel.reason };
+    this.inbox.listen(() => this.#snapshot());
   }
 
   /** Sets the search attributes a client did not set at start (e.g. a run started from the Temporal CLI). */
@@ -153,19 +88,19 @@ export class WorkOrder {
 
   /** Waits for the next thing to act on, oldest message first. */
   async nextEvent(): Promise<NextEvent> {
-    this.#waitingFor(this.view.status === 'escalated' ? 'completion (SLA passed)' : 'progress or completion');
+    this.waitingFor(this.view.status === 'escalated' ? 'completion (SLA passed)' : 'progress or completion');
     const deadline = this.view.escalatedAt === undefined ? this.#slaDeadlineMs : undefined;
-    const ready = () => this.#inbox.length > 0 || this.#ending !== undefined || this.#historyIsLong();
+    const ready = () => this.inbox.pending > 0 || this.inbox.ending !== undefined || this.#historyIsLong();
     const woke = deadline === undefined ? (await condition(ready), true) : await condition(ready, Math.max(deadline - Date.now(), 1));
     if (!woke) return { kind: 'sla-breached' };
     if (this.#historyIsLong()) return { kind: 'continue-as-new' };
-    const next = this.#inbox.shift();
+    const next = this.inbox.next();
     if (next) return { kind: 'progress', ...next };
-    return { kind: 'end', ending: this.#ending! };
+    return { kind: 'end', ending: this.inbox.ending! };
   }
 
   opened(): void {
-    this.#setStatus('open');
+    this.setStatus('open');
   }
 
   reachNode(node: string): void {
@@ -178,31 +113,29 @@ export class WorkOrder {
     this.view.escalatedAt = new Date().toISOString();
     workOrderEvents().add(1, { event: 'escalated' });
     log.warn('work order passed its SLA deadline', { workOrderId: this.input.workOrderId, slaDeadline: this.view.slaDeadline });
-    this.#setStatus('escalated');
+    this.setStatus('escalated');
   }
 
   startClosing(ending: Ending, finalNode: string): void {
     this.#closing = true;
-    this.#ending = ending;
+    this.inbox.end(ending);
     this.view.closingReason = ending.kind === 'cancelled' ? ending.reason : ending.kind === 'completed' ? ending.completion.resultMessage : 'SLA deadline passed';
     this.view.currentNode = finalNode;
-    this.#setStatus('closing');
+    this.setStatus('closing');
   }
 
   closed(kind: Ending['kind']): WorkOrderView {
     this.view.closedAt = new Date().toISOString();
     workOrderEvents().add(1, { event: kind });
-    this.#waitingFor('nothing: closed');
-    this.#setStatus(kind);
+    this.waitingFor('nothing: closed');
+    this.setStatus(kind);
     return this.#snapshot();
   }
 
   carry(): CarriedState {
     return {
       view: this.view,
-      inbox: this.#inbox,
-      seenProgressIds: [...this.#seenProgressIds].slice(-PROGRESS_IDS_KEPT),
-      ending: this.#ending,
+      ...this.inbox.carry(),
       slaDeadlineMs: this.#slaDeadlineMs,
       lastTopTime: this.#lastTopTime,
     };
@@ -218,74 +151,43 @@ export class WorkOrder {
     return this.#lastTopTime;
   }
 
-  /**
-   * Runs one TOP step. Transient trouble is retried inside the activity; a permanent failure is
-   * recorded, shown (status `failed`, its reason in `lastError`) and waits for an operator's retry
-   * signal — or, before closing has begun, for cancellation.
-   */
-  async runStep(step: StepName, node: string | undefined, call: () => Promise<void>): Promise<void> {
-    this.#waitingFor(`TOP: ${step}${node ? ` (${node})` : ''}`);
-    for (;;) {
-      try {
-        await call();
-        this.#exists(step);
-        this.#record({ step, node, at: new Date().toISOString(), outcome: 'ok' });
-        return;
-      } catch (error) {
-        if (isCancellation(error)) this.#exists(step);
-        if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
-        const failure = describeFailure(error);
-        const at = new Date().toISOString();
-        this.#record({ step, node, at, outcome: 'failed', failure });
-        this.view.lastError = { ...failure, step, at };
-        workOrderEvents().add(1, { event: 'step_failed' });
-        log.error('work order step failed permanently; waiting for an operator', {
-          workOrderId: this.input.workOrderId,
-          step,
-          failureType: failure.type,
-          reason: failure.message,
-          classification: failure.classification,
-          code: failure.code,
-          subCode: failure.subCode,
-        });
-        const statusBefore = this.view.status;
-        this.#setStatus('failed');
-        this.#waitingFor(`operator retry of ${step}: ${failure.message}`);
-        this.#retryRequested = false;
-        const cancellable = !this.#closing;
-        await condition(() => this.#retryRequested || (cancellable && this.#ending?.kind === 'cancelled'));
-        if (!this.#retryRequested && this.#ending) throw new CancelRequested(this.#ending);
-        this.#setStatus(statusBefore);
-        this.#waitingFor(`TOP: ${step}${node ? ` (${node})` : ''} (operator retry)`);
-      }
-    }
+  /** Closing has begun: a failed step can then only be retried, never cancelled. */
+  get closing(): boolean {
+    return this.#closing;
   }
 
-  /** What the status query answers, and the workflow's result. */
-  #snapshot(): WorkOrderView {
-    return { ...this.view, progressPending: this.#inbox.length };
+  stepSucceeded(step: StepName, node: string | undefined): void {
+    this.mayExistOnTop(step);
+    this.#record({ step, node, at: new Date().toISOString(), outcome: 'ok' });
   }
 
-  #exists(step: StepName): void {
+  stepFailed(step: StepName, node: string | undefined, failure: StepFailure): void {
+    const at = new Date().toISOString();
+    this.#record({ step, node, at, outcome: 'failed', failure });
+    this.view.lastError = { ...failure, step, at };
+    workOrderEvents().add(1, { event: 'step_failed' });
+  }
+
+  /** What exists on TOP and must be closed: set when the step succeeded or was cut short with its outcome unknown. */
+  mayExistOnTop(step: StepName): void {
     if (step === 'emit-created-event') this.view.onTop.createdEvent = true;
     if (step === 'open-case') this.view.onTop.case = true;
   }
 
-  #acceptProgress(report: ProgressReport): ProgressAck {
-    if (this.#seenProgressIds.has(report.progressId)) return { accepted: false, progressReceived: this.view.progressReceived };
-    this.#seenProgressIds.add(report.progressId);
-    this.#inbox.push({ report, receivedAt: Date.now() });
-    this.view.progressReceived += 1;
-    return { accepted: true, progressReceived: this.view.progressReceived };
+  waitingFor(what: string): void {
+    this.view.waitingFor = what;
+    this.#showDetails();
   }
 
-  /** Signals have no validator: a malformed one is counted and logged, never acted on. */
-  #validSignal<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, raw: unknown, what: string): T | undefined {
-    const parsed = schema.safeParse(raw);
-    if (parsed.success) return parsed.data;
-    this.view.rejectedMessages += 1;
-    log.warn(`rejected a malformed ${what} signal`, { workOrderId: this.input.workOrderId });
-    return undefined;
+  setStatus(status: WorkOrderStatus): void {
+    this.view.status = status;
+    this.#index();
+    this.#showDetails();
+  }
+
+  /** What the status query answers, and the workflow's result. */
+  #snapshot(): WorkOrderView {
+    return { ...this.view, progressPending: this.inbox.pending };
   }
 
   #historyIsLong(): boolean {
@@ -297,17 +199,6 @@ export class WorkOrder {
     this.view.steps.push(record);
     if (this.view.steps.length > STEPS_KEPT) this.view.steps.splice(0, this.view.steps.length - STEPS_KEPT);
     this.view.stepCount += 1;
-    this.#showDetails();
-  }
-
-  #waitingFor(what: string): void {
-    this.view.waitingFor = what;
-    this.#showDetails();
-  }
-
-  #setStatus(status: WorkOrderStatus): void {
-    this.view.status = status;
-    this.#index();
     this.#showDetails();
   }
 
@@ -337,24 +228,4 @@ export function startInput(raw: WorkOrderInputRaw): WorkOrderInput {
     if (error instanceof InvalidInputError) throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
     throw error;
   }
-}
-
-/** The Update validator's refusal once the work order is ending: the client turns it into WorkOrderClosedError. */
-function workOrderClosedFailure(workOrderId: string, ending: Ending['kind']): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: WORK_ORDER_CLOSED_FAILURE,
-    message: `work order ${workOrderId} is closing (${ending}); progress is no longer accepted`,
-    details: [ending],
-    nonRetryable: true,
-  });
-}
-
-/** The TOP code and message of a failed activity, for the status and the UI. */
-function describeFailure(error: ActivityFailure): StepFailure {
-  const cause = error.cause;
-  if (cause instanceof ApplicationFailure) {
-    const details = (cause.details?.[0] ?? {}) as { classification?: string; code?: string | number; subCode?: string };
-    return { type: cause.type ?? 'ApplicationFailure', message: cause.message, classification: details.classification, code: details.code, subCode: details.subCode };
-  }
-  return { type: cause?.name ?? 'ActivityFailure', message: cause?.message ?? error.message };
 }

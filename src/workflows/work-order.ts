@@ -2,7 +2,8 @@ import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCan
 import type { WorkOrderInputRaw } from '../work-order/schemas';
 import type { WorkOrderView } from '../work-order/view';
 import { topSteps, type TopSteps } from './top-steps';
-import { CancelRequested, startInput, WorkOrder, type CarriedState, type Ending } from './work-order-state';
+import { CancelRequested } from './operator-retry';
+import { startInput, WorkOrder, type CarriedState, type Ending } from './work-order-state';
 
 /**
  * One work order, from creation to its end, against TOP:
@@ -22,16 +23,16 @@ export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: Carrie
       order.indexForSearch();
       // Every opening step carries the creation time, however long its retries take.
       const createdAt = Date.parse(order.view.createdAt);
-      await top.emitEvent('created', createdAt);
-      if (input.identification) await top.updateCase('open', createdAt, input.identification.openTips ?? '创建鉴定工单');
-      if (input.alime) await top.notifyNode(input.alime.firstNode, input.alime.firstNodeData, false, createdAt);
+      await top.emitWorkOrderEvent('created', createdAt);
+      if (input.identification) await top.updateIdentificationCase('open', createdAt, input.identification.openTips ?? '创建鉴定工单');
+      if (input.alime) await top.notifyAliMe(input.alime.firstNode, input.alime.firstNodeData, false, createdAt);
       order.opened();
     }
     for (;;) {
       const next = await order.nextEvent();
       if (next.kind === 'progress') {
         order.reachNode(next.report.node);
-        if (input.alime) await top.notifyNode(next.report.node, next.report.data, false, next.receivedAt);
+        if (input.alime) await top.notifyAliMe(next.report.node, next.report.data, false, next.receivedAt);
       } else if (next.kind === 'sla-breached') {
         order.escalate();
         if (input.sla?.onBreach === 'close') return await close(order, top, { kind: 'timed-out', at: Date.now() });
@@ -57,7 +58,6 @@ const NOTIFY_ALIME_FIRST_ON_CLOSE = 'notify-alime-first-on-close';
  * Closes what exists on TOP: the case if it was opened, 店小蜜's view, the Qianniu work order if it was
  * created. Always runs to the end, even when the workflow itself is being cancelled.
  */
-
 function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrderView> {
   const { alime } = order.input;
   const finalNode = ending.kind === 'completed' ? ending.completion.finalNode : ending.kind;
@@ -67,10 +67,10 @@ function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrd
     order.startClosing(ending, finalNode);
     // 店小蜜 faces the buyer, so it hears first. Runs recorded before this change closed the case first.
     const buyerFirst = patched(NOTIFY_ALIME_FIRST_ON_CLOSE);
-    if (alime && buyerFirst) await top.notifyNode(finalNode, finalData, true, ending.at);
-    if (order.view.onTop.case) await top.updateCase('complete', ending.at, note);
-    if (alime && !buyerFirst) await top.notifyNode(finalNode, finalData, true, ending.at);
-    if (order.view.onTop.createdEvent) await top.emitEvent(ending.kind, ending.at, note);
+    if (alime && buyerFirst) await top.notifyAliMe(finalNode, finalData, true, ending.at);
+    if (order.view.onTop.case) await top.updateIdentificationCase('complete', ending.at, note);
+    if (alime && !buyerFirst) await top.notifyAliMe(finalNode, finalData, true, ending.at);
+    if (order.view.onTop.createdEvent) await top.emitWorkOrderEvent(ending.kind, ending.at, note);
     return order.closed(ending.kind);
   });
 }

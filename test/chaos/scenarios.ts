@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { WorkOrderClient } from '../../src/client';
 import { bundleWorkOrderWorkflows } from '../../src/workflow-bundle';
-import { startDevServer, startNode, type Child } from '../../src/dev/processes';
+import { startDevServer, startNode, type Child } from '../../dev/processes';
 import type { RecordedCall } from '../../src/sandbox/recorder';
 import { SANDBOX_DEFAULTS, TopSandbox } from '../../src/sandbox/server';
 import type { FaultsInput } from '../../src/sandbox/faults';

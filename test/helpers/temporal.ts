@@ -1,7 +1,7 @@
 import { after } from 'node:test';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startLocalTemporal, type LocalTemporalOptions } from '../../src/dev/temporal-server';
+import { startLocalTemporal, type LocalTemporalOptions } from '../../dev/temporal-server';
 
 let runtimeInstalled = false;
 

@@ -1,6 +1,6 @@
 import type { RecordedCall } from '../../src/sandbox/recorder';
 import type { TopSandbox } from '../../src/sandbox/server';
-import { ALIMI_PROGRESS_NOTIFY, BCPUSH_EVENT_EMIT, RDC_CASE_UPDATE } from '../../src/top';
+import { ALIMI_PROGRESS_NOTIFY, BCPUSH_EVENT_EMIT, RDC_IDENTIFICATION_CASE_UPDATE } from '../../src/top';
 import type { WorkOrderInputRaw } from '../../src/work-order/schemas';
 
 let counter = 0;
@@ -41,7 +41,7 @@ export function belongsTo(call: RecordedCall, workOrderId: string): boolean {
 export function describeCall(call: RecordedCall): string {
   const p = call.params as Record<string, any>;
   if (call.method === BCPUSH_EVENT_EMIT) return `emit:${(p.event_id as string).split(':').pop()}`;
-  if (call.method === RDC_CASE_UPDATE) return `case:${p.param.operate_type}`;
+  if (call.method === RDC_IDENTIFICATION_CASE_UPDATE) return `case:${p.param.operate_type}`;
   if (call.method === ALIMI_PROGRESS_NOTIFY) {
     const command = p.work_order_notify_dxm_command;
     return `notify:${command.current_node}${command.completed ? '!' : ''}`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { snapshotWorkflowThread } from '../../src/dev/workflow-heap';
+import { snapshotWorkflowThread } from '../../dev/workflow-heap';
 import { bundleWorkOrderWorkflows } from '../../src/workflow-bundle';
 import { eventually, startStack } from '../helpers/stack';
 import { newWorkOrderId } from '../helpers/work-orders';

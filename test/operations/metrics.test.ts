@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { WorkOrderClient } from '../../src/client';
-import { freePort, startNode } from '../../src/dev/processes';
+import { freePort, startNode } from '../../dev/processes';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { DEFAULT_SESSIONS, eventually } from '../helpers/stack';

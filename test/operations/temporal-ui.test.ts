@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort } from '../../src/dev/processes';
+import { freePort } from '../../dev/processes';
 import { eventually, startStack } from '../helpers/stack';
 import { fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
-import { ALIMI_PROGRESS_NOTIFY, BCPUSH_EVENT_EMIT, RDC_CASE_UPDATE } from '../../src/top';
+import { ALIMI_PROGRESS_NOTIFY, BCPUSH_EVENT_EMIT, RDC_IDENTIFICATION_CASE_UPDATE } from '../../src/top';
 import { createTracing } from '../../src/tracing';
 import { SELLER_A_SESSION, SELLER_B_SESSION } from '../helpers/sandbox';
 import { eventually, startStack } from '../helpers/stack';
@@ -39,7 +39,7 @@ describe('tracing: one trace from the client through the workflow and activities
     const spans = await eventually(() => {
       const found = spansOf(workflowId);
       // Opened and closed: two identification case calls.
-      return found.filter((span) => span.name === `TOP ${RDC_CASE_UPDATE}`).length >= 2 ? found : undefined;
+      return found.filter((span) => span.name === `TOP ${RDC_IDENTIFICATION_CASE_UPDATE}`).length >= 2 ? found : undefined;
     }, 'the spans of the work order');
 
     const start = spans.find((span) => span.name === 'StartWorkflow:workOrderWorkflow')!;
@@ -48,7 +48,7 @@ describe('tracing: one trace from the client through the workflow and activities
 
     for (const [activity, api] of [
       ['emitWorkOrderEvent', BCPUSH_EVENT_EMIT],
-      ['updateIdentificationCase', RDC_CASE_UPDATE],
+      ['updateIdentificationCase', RDC_IDENTIFICATION_CASE_UPDATE],
       ['notifyAliMe', ALIMI_PROGRESS_NOTIFY],
     ] as const) {
       const scheduled = childOf(spans, run, `StartActivity:${activity}`);

@@ -5,14 +5,14 @@ import { request } from 'undici';
 import {
   ALIMI_PROGRESS_NOTIFY,
   BCPUSH_EVENT_EMIT,
-  emitEvent,
+  bcpushEventEmit,
   formatTopTime,
-  notifyProgress,
-  RDC_CASE_UPDATE,
+  alimiProgressNotify,
+  RDC_IDENTIFICATION_CASE_UPDATE,
   signTopRequest,
   TopError,
   type TopErrorClass,
-  updateIdentificationCase,
+  rdcIdentificationCaseUpdate,
 } from '../../src/top';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { SELLER_A_SESSION, sandboxClient, startSandbox } from '../helpers/sandbox';
@@ -38,17 +38,17 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
 
   it('wrong secret → 25, configuration', async () => {
     const client = sandboxClient(sandbox, { appSecret: 'not-the-secret' });
-    await expectTopError(notifyProgress(client, progress()), { code: 25, classification: 'configuration', source: 'gateway' });
+    await expectTopError(alimiProgressNotify(client, progress()), { code: 25, classification: 'configuration', source: 'gateway' });
   });
 
   it('unknown app key → 29, configuration', async () => {
     const client = sandboxClient(sandbox, { appKey: '99999999' });
-    await expectTopError(notifyProgress(client, progress()), { code: 29, classification: 'configuration' });
+    await expectTopError(alimiProgressNotify(client, progress()), { code: 29, classification: 'configuration' });
   });
 
   it('expired session → 27 session-expired, authorization', async () => {
     sandbox.setSession('expired-session-key-123', { seller: 'seller-x', expired: true });
-    await expectTopError(emitEvent(sandboxClient(sandbox), { work_order_id: 'W' }, { session: 'expired-session-key-123' }), {
+    await expectTopError(bcpushEventEmit(sandboxClient(sandbox), { work_order_id: 'W' }, { session: 'expired-session-key-123' }), {
       code: 27,
       subCode: 'session-expired',
       classification: 'authorization',
@@ -56,7 +56,7 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
   });
 
   it('unknown session → 27 invalid-sessionkey, authorization', async () => {
-    await expectTopError(emitEvent(sandboxClient(sandbox), { work_order_id: 'W' }, { session: 'no-such-session' }), {
+    await expectTopError(bcpushEventEmit(sandboxClient(sandbox), { work_order_id: 'W' }, { session: 'no-such-session' }), {
       code: 27,
       subCode: 'invalid-sessionkey',
       classification: 'authorization',
@@ -64,14 +64,14 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
   });
 
   it('missing session on an API that needs one → 26, authorization', async () => {
-    await expectTopError(sandboxClient(sandbox).call(RDC_CASE_UPDATE, { param: caseParam }), { code: 26, classification: 'authorization' });
+    await expectTopError(sandboxClient(sandbox).call(RDC_IDENTIFICATION_CASE_UPDATE, { param: caseParam }), { code: 26, classification: 'authorization' });
   });
 
   it('a clock 11 minutes off → 31, configuration; 9 minutes is still accepted', async () => {
     const skewed = sandboxClient(sandbox, { now: () => Date.now() - 11 * 60_000 });
-    await expectTopError(notifyProgress(skewed, progress()), { code: 31, classification: 'configuration' });
+    await expectTopError(alimiProgressNotify(skewed, progress()), { code: 31, classification: 'configuration' });
     const slightlyOff = sandboxClient(sandbox, { now: () => Date.now() + 9 * 60_000 });
-    await notifyProgress(slightlyOff, progress());
+    await alimiProgressNotify(slightlyOff, progress());
   });
 
   it('unknown method → 22, configuration', async () => {
@@ -81,10 +81,10 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
   describe('missing and mistyped business parameters (sent raw, past the client-side checks)', () => {
     const client = () => sandboxClient(sandbox);
     const cases: [string, () => Promise<unknown>, number, string][] = [
-      ['missing param', () => client().call(RDC_CASE_UPDATE, {}, { session: SELLER_A_SESSION }), 40, 'Missing required arguments:param'],
-      ['param not JSON', () => client().call(RDC_CASE_UPDATE, { param: 'not json' }, { session: SELLER_A_SESSION }), 41, 'Invalid arguments:param'],
-      ['missing param.refund_id', () => client().call(RDC_CASE_UPDATE, { param: { ...caseParam, refund_id: undefined } }, { session: SELLER_A_SESSION }), 40, 'Missing required arguments:param.refund_id'],
-      ['operate_type as text', () => client().call(RDC_CASE_UPDATE, { param: { ...caseParam, operate_type: 'open' } }, { session: SELLER_A_SESSION }), 41, 'Invalid arguments:param.operate_type'],
+      ['missing param', () => client().call(RDC_IDENTIFICATION_CASE_UPDATE, {}, { session: SELLER_A_SESSION }), 40, 'Missing required arguments:param'],
+      ['param not JSON', () => client().call(RDC_IDENTIFICATION_CASE_UPDATE, { param: 'not json' }, { session: SELLER_A_SESSION }), 41, 'Invalid arguments:param'],
+      ['missing param.refund_id', () => client().call(RDC_IDENTIFICATION_CASE_UPDATE, { param: { ...caseParam, refund_id: undefined } }, { session: SELLER_A_SESSION }), 40, 'Missing required arguments:param.refund_id'],
+      ['operate_type as text', () => client().call(RDC_IDENTIFICATION_CASE_UPDATE, { param: { ...caseParam, operate_type: 'open' } }, { session: SELLER_A_SESSION }), 41, 'Invalid arguments:param.operate_type'],
       ['missing command.completed', () => client().call(ALIMI_PROGRESS_NOTIFY, { work_order_notify_dxm_command: { async_code: 'a', gmt_time: formatTopTime(Date.now()), work_order_id: 'W' } }), 40, 'Missing required arguments:work_order_notify_dxm_command.completed'],
       ['completed as a string', () => client().call(ALIMI_PROGRESS_NOTIFY, { work_order_notify_dxm_command: { async_code: 'a', gmt_time: formatTopTime(Date.now()), work_order_id: 'W', completed: 'yes' } }), 41, 'Invalid arguments:work_order_notify_dxm_command.completed'],
       ['ts not a number', () => client().call(BCPUSH_EVENT_EMIT, { ts: 'yesterday' }, { session: SELLER_A_SESSION }), 41, 'Invalid arguments:ts'],
@@ -97,7 +97,7 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
     }
 
     it('occur_time in milliseconds → 15 isv.invalid-parameter, business', async () => {
-      await expectTopError(client().call(RDC_CASE_UPDATE, { param: { ...caseParam, occur_time: Date.now() } }, { session: SELLER_A_SESSION }), {
+      await expectTopError(client().call(RDC_IDENTIFICATION_CASE_UPDATE, { param: { ...caseParam, occur_time: Date.now() } }, { session: SELLER_A_SESSION }), {
         code: 15,
         subCode: 'isv.invalid-parameter',
         classification: 'business',
@@ -110,7 +110,7 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
       sandbox.setFaults({ rateLimit: { callsPerSecond: 2, banSeconds: 7 } });
       try {
         const client = sandboxClient(sandbox);
-        const results = await Promise.allSettled([1, 2, 3, 4].map(() => notifyProgress(client, progress())));
+        const results = await Promise.allSettled([1, 2, 3, 4].map(() => alimiProgressNotify(client, progress())));
         const banned = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as TopError);
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2);
         assert.equal(banned.length, 2);
@@ -128,7 +128,7 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
     it('isp faults are transient', async () => {
       sandbox.setFaults({ ispErrorRate: 1 });
       try {
-        const error = await expectTopError(notifyProgress(sandboxClient(sandbox), progress()), { code: 15, classification: 'transient' });
+        const error = await expectTopError(alimiProgressNotify(sandboxClient(sandbox), progress()), { code: 15, classification: 'transient' });
         assert.match(error.subCode ?? '', /^isp\./);
         assert.ok(error.retryable);
       } finally {
@@ -139,7 +139,7 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
     it('HTTP 502 with an HTML page is a transient transport error, with the page summarised', async () => {
       sandbox.setFaults({ http502Rate: 1 });
       try {
-        const error = await expectTopError(notifyProgress(sandboxClient(sandbox), progress()), { classification: 'transient', source: 'transport' });
+        const error = await expectTopError(alimiProgressNotify(sandboxClient(sandbox), progress()), { classification: 'transient', source: 'transport' });
         assert.equal(error.httpStatus, 502);
         assert.match(error.message, /502 Bad Gateway/);
         assert.doesNotMatch(error.message, /<html>/);
@@ -151,7 +151,7 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
     it('a dropped connection is a transient transport error', async () => {
       sandbox.setFaults({ dropRate: 1 });
       try {
-        await expectTopError(notifyProgress(sandboxClient(sandbox), progress()), { classification: 'transient', source: 'transport' });
+        await expectTopError(alimiProgressNotify(sandboxClient(sandbox), progress()), { classification: 'transient', source: 'transport' });
       } finally {
         sandbox.setFaults({});
       }
@@ -160,7 +160,7 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
     it('latency beyond the request timeout is a transient transport error', async () => {
       sandbox.setFaults({ latencyMs: 2_500 });
       try {
-        await expectTopError(notifyProgress(sandboxClient(sandbox, { requestTimeoutMs: 200 }), progress()), { classification: 'transient', source: 'transport' });
+        await expectTopError(alimiProgressNotify(sandboxClient(sandbox, { requestTimeoutMs: 200 }), progress()), { classification: 'transient', source: 'transport' });
       } finally {
         sandbox.setFaults({});
       }
@@ -170,13 +170,13 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
       sandbox.setFaults({ businessErrorIds: ['WO-BAD'] });
       try {
         const client = sandboxClient(sandbox);
-        await expectTopError(emitEvent(client, { work_order_id: 'WO-BAD' }, { session: SELLER_A_SESSION }), { code: 1001, classification: 'business', source: 'business-result' });
-        await expectTopError(updateIdentificationCase(client, { param: { ...caseParam, outer_case_id: 'WO-BAD' } }, { session: SELLER_A_SESSION }), {
+        await expectTopError(bcpushEventEmit(client, { work_order_id: 'WO-BAD' }, { session: SELLER_A_SESSION }), { code: 1001, classification: 'business', source: 'business-result' });
+        await expectTopError(rdcIdentificationCaseUpdate(client, { param: { ...caseParam, outer_case_id: 'WO-BAD' } }, { session: SELLER_A_SESSION }), {
           code: 'isv.case-rejected',
           classification: 'business',
           source: 'business-result',
         });
-        await expectTopError(notifyProgress(client, progress('WO-BAD')), { code: 'FAIL', classification: 'business', source: 'business-result' });
+        await expectTopError(alimiProgressNotify(client, progress('WO-BAD')), { code: 'FAIL', classification: 'business', source: 'business-result' });
       } finally {
         sandbox.setFaults({});
       }
@@ -189,12 +189,12 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
     const client = sandboxClient(sandbox);
     const errors: unknown[] = [];
     try {
-      await emitEvent(client, { work_order_id: 'W' }, { session: SELLER_A_SESSION }).catch((e: unknown) => errors.push(e));
+      await bcpushEventEmit(client, { work_order_id: 'W' }, { session: SELLER_A_SESSION }).catch((e: unknown) => errors.push(e));
     } finally {
       sandbox.setFaults({});
     }
-    await emitEvent(client, { work_order_id: 'W' }, { session: 'a-wrong-session-key-0001' }).catch((e: unknown) => errors.push(e));
-    await emitEvent(sandboxClient(sandbox, { appSecret: 'wrong-secret-000' }), { work_order_id: 'W' }, { session: SELLER_A_SESSION }).catch((e: unknown) => errors.push(e));
+    await bcpushEventEmit(client, { work_order_id: 'W' }, { session: 'a-wrong-session-key-0001' }).catch((e: unknown) => errors.push(e));
+    await bcpushEventEmit(sandboxClient(sandbox, { appSecret: 'wrong-secret-000' }), { work_order_id: 'W' }, { session: SELLER_A_SESSION }).catch((e: unknown) => errors.push(e));
     assert.equal(errors.length, 3);
     const rendered = [...errors.flatMap((e) => [inspect(e, { depth: 5 }), JSON.stringify(e), String(e)]), inspect(client, { depth: 5 }), JSON.stringify(client)].join('\n');
     for (const secret of [SANDBOX_DEFAULTS.appSecret, SELLER_A_SESSION, 'a-wrong-session-key-0001', 'wrong-secret-000']) {
@@ -232,7 +232,7 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
     assert.equal(ok.statusCode, 200);
     assert.equal(sandbox.faults.latencyMs, 5);
     sandbox.setFaults({});
-    await notifyProgress(sandboxClient(sandbox), progress('WO-ADMIN'));
+    await alimiProgressNotify(sandboxClient(sandbox), progress('WO-ADMIN'));
     const listed = await request(`${sandbox.url}/admin/calls?method=${ALIMI_PROGRESS_NOTIFY}&outcome=ok`);
     const { calls } = (await listed.body.json()) as { calls: { params: { work_order_notify_dxm_command: { work_order_id: string } } }[] };
     assert.ok(calls.some((c) => c.params.work_order_notify_dxm_command.work_order_id === 'WO-ADMIN'));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiClient } from 'ali-topsdk';
 import NodeTaobaoTopClient from 'node-taobao-topclient';
-import { ALIMI_PROGRESS_NOTIFY, formatTopTime, RDC_CASE_UPDATE } from '../../src/top';
+import { ALIMI_PROGRESS_NOTIFY, formatTopTime, RDC_IDENTIFICATION_CASE_UPDATE } from '../../src/top';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { SELLER_A_SESSION, startSandbox } from '../helpers/sandbox';
 
@@ -31,7 +31,7 @@ describe('published Node TOP clients are accepted by the sandbox', async () => {
       new Promise<Record<string, unknown>>((resolve, reject) => client.execute(method, params, (error, response) => (error ? reject(new Error(JSON.stringify(error))) : resolve(response))));
 
     const before = sandbox.calls().length;
-    const caseResponse = await execute(RDC_CASE_UPDATE, { param: caseParam('ali-topsdk-case'), session: SELLER_A_SESSION });
+    const caseResponse = await execute(RDC_IDENTIFICATION_CASE_UPDATE, { param: caseParam('ali-topsdk-case'), session: SELLER_A_SESSION });
     assert.equal((caseResponse.result as { success: boolean }).success, true);
     const notifyResponse = await execute(ALIMI_PROGRESS_NOTIFY, {
       work_order_notify_dxm_command: { async_code: 'a1', gmt_time: formatTopTime(Date.now()), completed: true, work_order_id: 'WO-SDK', current_node: '完结' },
@@ -40,7 +40,7 @@ describe('published Node TOP clients are accepted by the sandbox', async () => {
 
     const calls = sandbox.calls({ afterSeq: before });
     assert.deepEqual(calls.map((c) => [c.method, c.outcome, c.layouts.join('+'), c.seller]), [
-      [RDC_CASE_UPDATE, 'ok', 'multipart', 'seller-a'],
+      [RDC_IDENTIFICATION_CASE_UPDATE, 'ok', 'multipart', 'seller-a'],
       [ALIMI_PROGRESS_NOTIFY, 'ok', 'multipart', undefined],
     ]);
     assert.equal((calls[1]!.params.work_order_notify_dxm_command as { current_node: string }).current_node, '完结');
@@ -49,13 +49,13 @@ describe('published Node TOP clients are accepted by the sandbox', async () => {
   it('node-taobao-topclient (application/x-www-form-urlencoded)', async () => {
     const client = new NodeTaobaoTopClient({ appkey: SANDBOX_DEFAULTS.appKey, appsecret: SANDBOX_DEFAULTS.appSecret, REST_URL: sandbox.gatewayUrl });
     const before = sandbox.calls().length;
-    const response = (await client.execute(RDC_CASE_UPDATE, { param: caseParam('ntt-case'), session: SELLER_A_SESSION })) as Record<string, unknown>;
+    const response = (await client.execute(RDC_IDENTIFICATION_CASE_UPDATE, { param: caseParam('ntt-case'), session: SELLER_A_SESSION })) as Record<string, unknown>;
     assert.equal((response as { result: { success: boolean } }).result.success, true);
     assert.deepEqual(sandbox.calls({ afterSeq: before }).map((c) => [c.outcome, c.layouts.join('+')]), [['ok', 'urlencoded']]);
   });
 
   it('still rejects a published client that signs with the wrong secret', async () => {
     const client = new NodeTaobaoTopClient({ appkey: SANDBOX_DEFAULTS.appKey, appsecret: 'wrong', REST_URL: sandbox.gatewayUrl });
-    await assert.rejects(client.execute(RDC_CASE_UPDATE, { param: caseParam('x'), session: SELLER_A_SESSION }), (error: { code?: number }) => error.code === 25);
+    await assert.rejects(client.execute(RDC_IDENTIFICATION_CASE_UPDATE, { param: caseParam('x'), session: SELLER_A_SESSION }), (error: { code?: number }) => error.code === 25);
   });
 });

@@ -3,12 +3,12 @@ import { describe, it } from 'node:test';
 import {
   ALIMI_PROGRESS_NOTIFY,
   BCPUSH_EVENT_EMIT,
-  emitEvent,
-  notifyProgress,
-  RDC_CASE_UPDATE,
+  bcpushEventEmit,
+  alimiProgressNotify,
+  RDC_IDENTIFICATION_CASE_UPDATE,
   SIGN_METHODS,
   TopInputError,
-  updateIdentificationCase,
+  rdcIdentificationCaseUpdate,
 } from '../../src/top';
 import { SELLER_A_SESSION, sandboxClient, startSandbox } from '../helpers/sandbox';
 
@@ -22,14 +22,14 @@ describe('client ↔ sandbox round trips', async () => {
       const client = sandboxClient(sandbox, { signMethod });
       const before = sandbox.calls().length;
 
-      const emitted = await emitEvent(
+      const emitted = await bcpushEventEmit(
         client,
         { event_id: 'WO-1:created', work_order_id: 'WO-1', biz_order_id: NINETEEN_DIGITS, ts: 1_700_000_000_123, ctx_data: { node: 'created' }, text: '工单描述' },
         { session: SELLER_A_SESSION },
       );
       assert.equal(emitted.result.success, true);
 
-      const updated = await updateIdentificationCase(
+      const updated = await rdcIdentificationCaseUpdate(
         client,
         {
           param: {
@@ -47,7 +47,7 @@ describe('client ↔ sandbox round trips', async () => {
       assert.equal(updated.result.success, true);
       assert.equal(updated.result.result_data?.consume_status, 'SUCCESS');
 
-      const notified = await notifyProgress(client, {
+      const notified = await alimiProgressNotify(client, {
         work_order_notify_dxm_command: {
           async_code: 'd064f3519426dcd30114b900431fc044',
           gmt_time: '2025-03-20 00:00:00',
@@ -62,7 +62,7 @@ describe('client ↔ sandbox round trips', async () => {
       const calls = sandbox.calls({ afterSeq: before });
       assert.deepEqual(calls.map((c) => [c.method, c.outcome, c.signMethod]), [
         [BCPUSH_EVENT_EMIT, 'ok', signMethod],
-        [RDC_CASE_UPDATE, 'ok', signMethod],
+        [RDC_IDENTIFICATION_CASE_UPDATE, 'ok', signMethod],
         [ALIMI_PROGRESS_NOTIFY, 'ok', signMethod],
       ]);
       assert.equal(calls[0]!.seller, 'seller-a');
@@ -102,7 +102,7 @@ describe('client ↔ sandbox round trips', async () => {
   it('a 19-digit refund id travels as a JSON number, digit for digit', async () => {
     const client = sandboxClient(sandbox);
     const before = sandbox.calls().length;
-    await updateIdentificationCase(
+    await rdcIdentificationCaseUpdate(
       client,
       { param: { detail_order_id: '1234567890123456789', occur_time: 1_700_000_000, operate_type: 2, operate_tips: '完结', outer_case_id: 'c', refund_id: NINETEEN_DIGITS } },
       { session: SELLER_A_SESSION },
@@ -115,14 +115,14 @@ describe('client ↔ sandbox round trips', async () => {
 
   describe('invalid input is rejected before any HTTP call, naming the field', () => {
     const invalid: [string, () => Promise<unknown>, RegExp][] = [
-      ['refund id as a Number', () => updateIdentificationCase(sandboxClient(sandbox), { param: { detail_order_id: '1', occur_time: 1, operate_type: 1, operate_tips: 't', outer_case_id: 'c', refund_id: 147822831913191 as unknown as string } }, { session: SELLER_A_SESSION }), /param\.refund_id: must be a decimal string/],
-      ['20-digit id', () => updateIdentificationCase(sandboxClient(sandbox), { param: { detail_order_id: '12345678901234567890', occur_time: 1, operate_type: 1, operate_tips: 't', outer_case_id: 'c', refund_id: '1' } }, { session: SELLER_A_SESSION }), /param\.detail_order_id/],
-      ['operate_type 3', () => updateIdentificationCase(sandboxClient(sandbox), { param: { detail_order_id: '1', occur_time: 1, operate_type: 3 as 1, operate_tips: 't', outer_case_id: 'c', refund_id: '1' } }, { session: SELLER_A_SESSION }), /param\.operate_type: must be 1 \(open\) or 2 \(complete\)/],
-      ['missing async_code', () => notifyProgress(sandboxClient(sandbox), { work_order_notify_dxm_command: { gmt_time: new Date(), completed: true, work_order_id: 'W' } as never }), /work_order_notify_dxm_command\.async_code/],
-      ['bad gmt_time', () => notifyProgress(sandboxClient(sandbox), { work_order_notify_dxm_command: { async_code: 'a', gmt_time: '2025/03/20', completed: true, work_order_id: 'W' } }), /gmt_time/],
-      ['unknown bcpush parameter', () => emitEvent(sandboxClient(sandbox), { wrok_order_id: 'W' } as never, { session: SELLER_A_SESSION }), /wrok_order_id/],
-      ['ts with a fraction', () => emitEvent(sandboxClient(sandbox), { ts: 1.5 }, { session: SELLER_A_SESSION }), /ts:/],
-      ['no session for an API that needs one', () => emitEvent(sandboxClient(sandbox), { work_order_id: 'W' }), /session/],
+      ['refund id as a Number', () => rdcIdentificationCaseUpdate(sandboxClient(sandbox), { param: { detail_order_id: '1', occur_time: 1, operate_type: 1, operate_tips: 't', outer_case_id: 'c', refund_id: 147822831913191 as unknown as string } }, { session: SELLER_A_SESSION }), /param\.refund_id: must be a decimal string/],
+      ['20-digit id', () => rdcIdentificationCaseUpdate(sandboxClient(sandbox), { param: { detail_order_id: '12345678901234567890', occur_time: 1, operate_type: 1, operate_tips: 't', outer_case_id: 'c', refund_id: '1' } }, { session: SELLER_A_SESSION }), /param\.detail_order_id/],
+      ['operate_type 3', () => rdcIdentificationCaseUpdate(sandboxClient(sandbox), { param: { detail_order_id: '1', occur_time: 1, operate_type: 3 as 1, operate_tips: 't', outer_case_id: 'c', refund_id: '1' } }, { session: SELLER_A_SESSION }), /param\.operate_type: must be 1 \(open\) or 2 \(complete\)/],
+      ['missing async_code', () => alimiProgressNotify(sandboxClient(sandbox), { work_order_notify_dxm_command: { gmt_time: new Date(), completed: true, work_order_id: 'W' } as never }), /work_order_notify_dxm_command\.async_code/],
+      ['bad gmt_time', () => alimiProgressNotify(sandboxClient(sandbox), { work_order_notify_dxm_command: { async_code: 'a', gmt_time: '2025/03/20', completed: true, work_order_id: 'W' } }), /gmt_time/],
+      ['unknown bcpush parameter', () => bcpushEventEmit(sandboxClient(sandbox), { wrok_order_id: 'W' } as never, { session: SELLER_A_SESSION }), /wrok_order_id/],
+      ['ts with a fraction', () => bcpushEventEmit(sandboxClient(sandbox), { ts: 1.5 }, { session: SELLER_A_SESSION }), /ts:/],
+      ['no session for an API that needs one', () => bcpushEventEmit(sandboxClient(sandbox), { work_order_id: 'W' }), /session/],
     ];
     for (const [name, call, message] of invalid) {
       it(name, async () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { TopError, updateIdentificationCase } from '../../src/top';
+import { TopError, rdcIdentificationCaseUpdate } from '../../src/top';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { sandboxClient } from '../helpers/sandbox';
 import { eventually } from '../helpers/stack';
@@ -27,9 +27,9 @@ describe('the sandbox reads the same TOP_SESSIONS_FILE as the worker', async () 
   const top = sandboxClient({ gatewayUrl });
 
   it("accepts the file's session keys instead of the built-in ones, and names sellers, not keys", async () => {
-    await updateIdentificationCase(top, caseUpdate, { session: 'file-session-key-1' });
+    await rdcIdentificationCaseUpdate(top, caseUpdate, { session: 'file-session-key-1' });
     const builtIn = Object.keys(SANDBOX_DEFAULTS.sessions)[0]!;
-    await assert.rejects(updateIdentificationCase(top, caseUpdate, { session: builtIn }), (error: unknown) => error instanceof TopError && error.classification === 'authorization');
+    await assert.rejects(rdcIdentificationCaseUpdate(top, caseUpdate, { session: builtIn }), (error: unknown) => error instanceof TopError && error.classification === 'authorization');
     assert.match(output, /sessions for sellers: my-shop/);
     assert.doesNotMatch(output, /file-session-key-1/);
   });
@@ -38,7 +38,7 @@ describe('the sandbox reads the same TOP_SESSIONS_FILE as the worker', async () 
     writeFileSync(file, JSON.stringify({ 'my-shop': 'file-session-key-2' }));
     await eventually(async () => {
       try {
-        await updateIdentificationCase(top, caseUpdate, { session: 'file-session-key-2' });
+        await rdcIdentificationCaseUpdate(top, caseUpdate, { session: 'file-session-key-2' });
         return true;
       } catch {
         return undefined;

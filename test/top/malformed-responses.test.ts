@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { notifyProgress, TopClient, TopError, type TopErrorClass } from '../../src/top';
+import { alimiProgressNotify, TopClient, TopError, type TopErrorClass } from '../../src/top';
 
 /** A gateway impostor that answers every request with whatever the current test wants. */
 type Answer = (res: import('node:http').ServerResponse) => void;
@@ -13,7 +13,7 @@ const server = createServer((req, res) => {
   req.on('end', () => answer(res));
 });
 
-const call = (client: TopClient) => notifyProgress(client, { work_order_notify_dxm_command: { async_code: 'a', gmt_time: new Date(), completed: false, work_order_id: 'W' } });
+const call = (client: TopClient) => alimiProgressNotify(client, { work_order_notify_dxm_command: { async_code: 'a', gmt_time: new Date(), completed: false, work_order_id: 'W' } });
 const json = (status: number, body: string): Answer => (res) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(body);

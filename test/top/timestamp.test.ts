@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatTopTime, notifyProgress, parseTopTime } from '../../src/top';
+import { formatTopTime, alimiProgressNotify, parseTopTime } from '../../src/top';
 import { sandboxClient, startSandbox } from '../helpers/sandbox';
 
 // 2024-01-01 16:30:05 UTC is 2024-01-02 00:30:05 in GMT+8: the date changes too.
@@ -19,7 +19,7 @@ describe('TOP timestamps are GMT+8 whatever the host time zone', () => {
 
         const sandbox = await startSandbox();
         const client = sandboxClient(sandbox);
-        await notifyProgress(client, {
+        await alimiProgressNotify(client, {
           work_order_notify_dxm_command: { async_code: 'tz-check', gmt_time: new Date(), completed: false, work_order_id: 'WO-TZ' },
         });
         assert.equal(sandbox.calls({ outcome: 'ok' }).length, 1);

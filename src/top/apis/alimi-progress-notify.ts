@@ -31,7 +31,7 @@ export const progressNotifyResponse = z.looseObject({
 export type ProgressNotifyRequest = z.input<typeof progressNotifyRequest>;
 export type ProgressNotifyResponse = z.output<typeof progressNotifyResponse>;
 
-export const notifyProgress = defineTopApi({
+export const alimiProgressNotify = defineTopApi({
   method: ALIMI_PROGRESS_NOTIFY,
   needsSession: false,
   request: progressNotifyRequest,

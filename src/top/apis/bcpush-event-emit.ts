@@ -44,7 +44,7 @@ export const emitEventResponse = z.looseObject({
 export type EmitEventRequest = z.input<typeof emitEventRequest>;
 export type EmitEventResponse = z.output<typeof emitEventResponse>;
 
-export const emitEvent = defineTopApi({
+export const bcpushEventEmit = defineTopApi({
   method: BCPUSH_EVENT_EMIT,
   needsSession: true,
   request: emitEventRequest,

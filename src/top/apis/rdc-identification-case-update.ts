@@ -3,7 +3,7 @@ import { defineTopApi } from './define';
 import { jsonText, nonEmptyText, topIdAsJsonNumber } from './fields';
 
 /** `taobao.rdc.aligenius.identification.case.update`: open or complete an AliGenius identification case. */
-export const RDC_CASE_UPDATE = 'taobao.rdc.aligenius.identification.case.update';
+export const RDC_IDENTIFICATION_CASE_UPDATE = 'taobao.rdc.aligenius.identification.case.update';
 
 export const CASE_OPERATION = { open: 1, complete: 2 } as const;
 
@@ -36,8 +36,8 @@ export const caseUpdateResponse = z.looseObject({
 export type CaseUpdateRequest = z.input<typeof caseUpdateRequest>;
 export type CaseUpdateResponse = z.output<typeof caseUpdateResponse>;
 
-export const updateIdentificationCase = defineTopApi({
-  method: RDC_CASE_UPDATE,
+export const rdcIdentificationCaseUpdate = defineTopApi({
+  method: RDC_IDENTIFICATION_CASE_UPDATE,
   needsSession: true,
   request: caseUpdateRequest,
   toParams: ({ param }) => ({

@@ -3,7 +3,7 @@ import { delimiter, join, resolve } from 'node:path';
 import type { DevServerConfig } from '@temporalio/testing';
 import { TestWorkflowEnvironment, type EphemeralServerExecutable } from '@temporalio/testing';
 
-const PROJECT_ROOT = resolve(__dirname, '../..');
+const PROJECT_ROOT = resolve(__dirname, '..');
 
 /**
  * Where the `temporal` CLI is: TEMPORAL_CLI_PATH, then the copy `scripts/install-temporal-cli.sh` put in

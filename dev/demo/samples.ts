@@ -1,4 +1,4 @@
-import type { CompletionRaw, ProgressReportRaw, WorkOrderInputRaw } from '../work-order/schemas';
+import type { CompletionRaw, ProgressReportRaw, WorkOrderInputRaw } from '../../src/work-order/schemas';
 
 /** A sample work order and the script a backend service would follow for it. */
 export interface Sample {

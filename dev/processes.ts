@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { temporalCliPath } from './temporal-server';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = resolve(__dirname, '..');
 
 export async function freePort(): Promise<number> {
   return await new Promise((resolvePort, reject) => {

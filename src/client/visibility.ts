@@ -1,0 +1,73 @@
+/**
+ * Finding work orders through Temporal's visibility store (its list API over search attributes), which may
+ * trail the workflows by a moment.
+ */
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { parseOrThrow } from '../work-order/schemas';
+import { workOrderIdOf } from '../work-order/temporal-names';
+import { workOrderStatus } from '../work-order/view';
+import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from '../workflows/search-attributes';
+import type { OpenWorkOrderCount, WorkOrderSummary } from './answers';
+
+const WORK_ORDERS = 'WorkflowType = "workOrderWorkflow"';
+
+/** A value put into a visibility query between double quotes. */
+export const queryValue = z.string().regex(/^[^"\\]{1,128}$/, 'must be 1-128 characters without quotes or backslashes');
+
+const listFilter = z.strictObject({
+  status: workOrderStatus.optional(),
+  node: queryValue.optional(),
+  seller: queryValue.optional(),
+  limit: z.int().min(1).max(1000).default(100),
+});
+export type ListFilter = z.input<typeof listFilter>;
+
+export async function listWorkOrders(client: Client, raw: ListFilter): Promise<WorkOrderSummary[]> {
+  const filter = parseOrThrow(listFilter, raw, 'list filter');
+  const clauses = [WORK_ORDERS];
+  if (filter.status) clauses.push(`WorkOrderStatus = "${filter.status}"`);
+  if (filter.node) clauses.push(`WorkOrderNode = "${filter.node}"`);
+  if (filter.seller) clauses.push(`Seller = "${filter.seller}"`);
+  const found: WorkOrderSummary[] = [];
+  for await (const execution of client.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(filter.limit, 100) })) {
+    const attributes = execution.typedSearchAttributes;
+    found.push({
+      workOrderId: attributes.get(WORK_ORDER_ID) ?? workOrderIdOf(execution.workflowId) ?? execution.workflowId,
+      workflowId: execution.workflowId,
+      status: attributes.get(WORK_ORDER_STATUS),
+      node: attributes.get(WORK_ORDER_NODE),
+      bizOrderId: attributes.get(BIZ_ORDER_ID),
+      startTime: execution.startTime,
+    });
+    if (found.length >= filter.limit) break;
+  }
+  return found;
+}
+
+/** Running work orders counted by status and current node. Reads every running work order. */
+export async function countOpenWorkOrders(client: Client): Promise<OpenWorkOrderCount[]> {
+  const counts = new Map<string, OpenWorkOrderCount>();
+  for await (const execution of client.workflow.list({ query: `${WORK_ORDERS} AND ExecutionStatus = "Running"`, pageSize: 1000 })) {
+    const status = execution.typedSearchAttributes.get(WORK_ORDER_STATUS) ?? 'unknown';
+    const node = execution.typedSearchAttributes.get(WORK_ORDER_NODE) ?? 'unknown';
+    const key = JSON.stringify([status, node]);
+    const entry = counts.get(key) ?? { status, node, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
+}
+
+/**
+ * Running work orders waiting for an operator, all or one seller's. Work orders started before the
+ * `Seller` search attribute existed match any seller (`sellerRecorded` false): the caller checks them.
+ */
+export async function* failedWorkOrders(client: Client, seller?: string): AsyncGenerator<{ workOrderId: string; sellerRecorded: boolean }> {
+  const clauses = [WORK_ORDERS, 'ExecutionStatus = "Running"', 'WorkOrderStatus = "failed"'];
+  if (seller) clauses.push(`(Seller = "${seller}" OR Seller IS NULL)`);
+  for await (const execution of client.workflow.list({ query: clauses.join(' AND '), pageSize: 1000 })) {
+    const workOrderId = execution.typedSearchAttributes.get(WORK_ORDER_ID) ?? workOrderIdOf(execution.workflowId);
+    if (workOrderId) yield { workOrderId, sellerRecorded: execution.typedSearchAttributes.get(SELLER) !== undefined };
+  }
+}

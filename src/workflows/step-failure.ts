@@ -1,0 +1,13 @@
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { readStepFailureDetails } from '../work-order/failures';
+import type { StepFailure } from '../work-order/view';
+
+/** What a failed TOP step shows in the status and the UI: the failure's type and message, TOP's code. */
+export function describeStepFailure(error: ActivityFailure): StepFailure {
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure) {
+    const { classification, code, subCode } = readStepFailureDetails(cause.details);
+    return { type: cause.type ?? 'ApplicationFailure', message: cause.message, classification, code, subCode };
+  }
+  return { type: cause?.name ?? 'ActivityFailure', message: cause?.message ?? error.message };
+}
