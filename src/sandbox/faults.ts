@@ -13,7 +13,10 @@ export const faultsSchema = z.strictObject({
   /** Added before answering `latencyRate` of the calls (all of them by default). */
   latencyMs: z.int().min(0).max(120_000).default(0),
   latencyRate: rate.default(1),
-  /** Calls mentioning one of these ids fail with an `isp.*` error at `flakyRate`: transient trouble for chosen work orders. */
+  /**
+   * Calls mentioning one of these ids fail with an `isp.*` error, `flakyRate` of them spread evenly (at 0.3
+   * the 4th, 7th, 11th … call): transient trouble for chosen work orders, the same in every run.
+   */
   flakyIds: z.array(z.string().min(1)).max(10_000).default([]),
   flakyRate: rate.default(0.5),
   /** Calls mentioning one of these ids (work order, case, refund, order, async code) fail inside the envelope. */

@@ -60,6 +60,8 @@ const sessionUpdate = z.strictObject({ session: z.string().min(1), seller: z.str
 export class TopSandbox {
   readonly recorder = new CallRecorder();
   #faults: Faults;
+  /** Per flaky id: the share of a failed call accumulated so far (see #flakyCallFails). */
+  readonly #flakyShare = new Map<string, number>();
   readonly #apps: Map<string, string>;
   readonly #sessions: Map<string, SessionGrant>;
   readonly #limiter = new AppRateLimiter();
@@ -121,6 +123,7 @@ export class TopSandbox {
 
   setFaults(faults: FaultsInput): Faults {
     this.#faults = faultsSchema.parse(faults);
+    this.#flakyShare.clear();
     this.#limiter.reset();
     return this.#faults;
   }
@@ -181,7 +184,8 @@ export class TopSandbox {
     const parsed = api.parse(business);
     if (!parsed.ok) return reject(parsed.error, 'rejected', seller);
     const ids = idsIn(parsed.business);
-    if (ids.some((id) => this.#faults.flakyIds.includes(id)) && chance(this.#faults.flakyRate)) {
+    const flakyId = ids.find((id) => this.#faults.flakyIds.includes(id));
+    if (flakyId !== undefined && this.#flakyCallFails(flakyId)) {
       return reject(gatewayErrors.remoteServiceError(), 'isp-error', seller, parsed.business);
     }
     const failingId = ids.find((id) => this.#faults.businessErrorIds.includes(id));
@@ -189,6 +193,18 @@ export class TopSandbox {
     this.recorder.add({ ...base, params: parsed.business, seller, outcome });
     const body = failingId === undefined ? api.success() : api.businessFailure(`injected business failure for ${failingId}`);
     this.#send(res, format, responseRootName(api.method), body);
+  }
+
+  /**
+   * Whether this call of a flaky work order fails: exactly `flakyRate` of its calls, spread evenly (each
+   * call adds the rate to the work order's share and fails when the share reaches a whole call), so a
+   * chosen work order meets its faults every run rather than by luck.
+   */
+  #flakyCallFails(id: string): boolean {
+    const share = (this.#flakyShare.get(id) ?? 0) + this.#faults.flakyRate;
+    const fails = share >= 1 - 1e-9;
+    this.#flakyShare.set(id, fails ? share - 1 : share);
+    return fails;
   }
 
   /** The gateway's checks, in its order: method, app key, timestamp, version, signature, session. */
