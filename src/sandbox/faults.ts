@@ -15,7 +15,7 @@ export const faultsSchema = z.strictObject({
   latencyRate: rate.default(1),
   /**
    * Calls mentioning one of these ids fail with an `isp.*` error, `flakyRate` of them spread evenly (at 0.3
-   * the 4th, 7th, 11th … call): transient trouble for chosen work orders, the same in every run.
+   * the 4th, 7th, 10th, 14th … call): transient trouble for chosen work orders, the same in every run.
    */
   flakyIds: z.array(z.string().min(1)).max(10_000).default([]),
   flakyRate: rate.default(0.5),

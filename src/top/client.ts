@@ -117,7 +117,8 @@ export class TopClient {
     options: TopCallOptions = {},
     readResult: (body: Record<string, unknown>) => T = (body) => body as T,
   ): Promise<T> {
-    await this.#admit(method, options);
+    const held = this.#admit(method, options);
+    if (held) await held;
     // Stamped and signed only now: a held call must not leave with a stale timestamp.
     const params = toWireParams({
       ...businessParams,
@@ -154,24 +155,38 @@ export class TopClient {
   }
 
   /**
-   * Holds the call while a stated ban covers it, then until its turn in the budget; checks the gate again
-   * after pacing, as a ban may have arrived meanwhile.
+   * Lets the call leave now, with no promise made (the common case: no ban covers it and its turn in the
+   * budget is now), or returns the wait that holds it.
    */
-  async #admit(method: string, { signal, maxWaitMs = Infinity, whileHeld }: TopCallOptions): Promise<void> {
+  #admit(method: string, options: TopCallOptions): Promise<void> | undefined {
+    if (this.#gate.remainingMs(method) > 0) return this.#hold(method, options, 0);
+    const wait = this.#reserveTurn(method, options.maxWaitMs ?? Infinity);
+    return wait > 0 ? this.#hold(method, options, wait) : undefined;
+  }
+
+  /**
+   * Holds the call for its turn already taken (`turnInMs`), then while a stated ban covers it, taking a new
+   * turn after each ban, as a ban may have arrived while it waited.
+   */
+  async #hold(method: string, { signal, maxWaitMs = Infinity, whileHeld }: TopCallOptions, turnInMs: number): Promise<void> {
     let held = 0;
-    for (;;) {
-      held += await this.#gate.pass(method, { maxWaitMs: maxWaitMs - held, signal, tick: whileHeld });
-      if (this.#pacer) {
-        const wait = this.#pacer.reserve(maxWaitMs - held);
-        if (wait === undefined) throw heldBack(method, this.#pacer.waitMs(), 'the worker\'s TOP call budget (TOP_CALLS_PER_SECOND) is used up');
-        if (wait > 0) {
-          await sleep(wait, undefined, { signal });
-          held += wait;
-        }
+    for (let wait = turnInMs; ; wait = this.#reserveTurn(method, maxWaitMs - held)) {
+      if (wait > 0) {
+        await sleep(wait, undefined, { signal });
+        held += wait;
       }
       if (this.#gate.remainingMs(method) === 0) break;
+      held += await this.#gate.pass(method, { maxWaitMs: maxWaitMs - held, signal, tick: whileHeld });
     }
     if (held > 0) this.#observer?.held(held);
+  }
+
+  /** Takes the call's turn in the budget: how long until it comes (0 without a budget). */
+  #reserveTurn(method: string, maxWaitMs: number): number {
+    if (!this.#pacer) return 0;
+    const wait = this.#pacer.reserve(maxWaitMs);
+    if (wait === undefined) throw heldBack(method, this.#pacer.waitMs(), "the worker's TOP call budget (TOP_CALLS_PER_SECOND) is used up");
+    return wait;
   }
 
   async #post(method: string, params: Record<string, string>, signal: AbortSignal | undefined, redact: (text: string) => string): Promise<{ status: number; body: string }> {

@@ -136,6 +136,22 @@ describe('gateway errors, as the sandbox answers them and the client classifies 
       }
     });
 
+    it("a flaky work order fails exactly flakyRate of its calls, spread evenly, others never", async () => {
+      sandbox.setFaults({ flakyIds: ['WO-FLAKY'], flakyRate: 0.3 });
+      try {
+        const client = sandboxClient(sandbox);
+        const failed: number[] = [];
+        for (let call = 1; call <= 14; call += 1) {
+          const outcome = await alimiProgressNotify(client, progress('WO-FLAKY')).then(() => 'ok', (error: unknown) => error);
+          if (outcome !== 'ok') failed.push(call);
+          await alimiProgressNotify(client, progress('WO-STEADY')); // another work order is untouched
+        }
+        assert.deepEqual(failed, [4, 7, 10, 14]);
+      } finally {
+        sandbox.setFaults({});
+      }
+    });
+
     it('HTTP 502 with an HTML page is a transient transport error, with the page summarised', async () => {
       sandbox.setFaults({ http502Rate: 1 });
       try {
