@@ -42,15 +42,16 @@ export interface Child {
   kill(): Promise<void>;
 }
 
-function track(child: ChildProcess): Child {
+/** A child process as a `Child`; `stopSignal` is its graceful stop (PostgreSQL's fast shutdown is SIGINT). */
+export function track(child: ChildProcess, stopSignal: NodeJS.Signals = 'SIGTERM'): Child {
   return {
     process: child,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+      child.kill(stopSignal);
       await Promise.race([exited, sleep(15_000)]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
     kill: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -2,6 +2,8 @@
  * `npm run demo`: the whole product on one machine. Starts a Temporal dev server with its UI and the TOP
  * sandbox (unless TEMPORAL_ADDRESS / TOP_GATEWAY_URL point elsewhere), runs the worker, and drives a few
  * sample work orders through their nodes while printing what happens. Ctrl-C stops everything.
+ * `npm run demo -- --cluster` runs it on a local production topology instead: the full Temporal server
+ * on PostgreSQL (dev/cluster), in a new temporary directory.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +19,7 @@ import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attribu
 import type { WorkOrderView } from '../../src/work-order/view';
 import { createWorker } from '../../src/worker';
 import { startLocalTemporal } from '../temporal-server';
+import { startCluster } from '../cluster/cluster';
 import { demoSamples, type Sample } from './samples';
 
 const DATA_DIR = resolve(__dirname, '../../.data');
@@ -35,6 +38,14 @@ async function main(): Promise<void> {
   let address = process.env.TEMPORAL_ADDRESS;
   let namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
   let uiUrl: string | undefined;
+  if (!address && process.argv.includes('--cluster')) {
+    say('starting a local cluster: PostgreSQL and the full Temporal server…');
+    const cluster = await startCluster();
+    cleanups.push(() => cluster.stop());
+    address = cluster.address;
+    namespace = cluster.namespace;
+    say(`Temporal ${cluster.binaries.serverVersion} on PostgreSQL at ${address} (data and logs in ${cluster.dir}; no UI: see the README)`);
+  }
   if (!address) {
     say('starting the Temporal dev server (with UI)…');
     const env = await startLocalTemporal({
@@ -103,7 +114,7 @@ async function main(): Promise<void> {
   console.log(`\n${finals.length} of ${samples.length} work orders finished.`);
   if (uiUrl) console.log(`Look at them in the Temporal UI: ${uiUrl}/namespaces/${namespace}/workflows?query=${encodeURIComponent('WorkflowType="workOrderWorkflow"')}`);
   if (exitWhenDone) return;
-  console.log('Ctrl-C stops the demo (worker, sandbox, dev server).');
+  console.log('Ctrl-C stops the demo (worker, sandbox, Temporal).');
   await new Promise<void>((resolvePromise) => process.once('SIGINT', () => resolvePromise()));
 }
 

@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { findClusterBinaries, type ClusterBinaries } from './binaries';
+import { LocalPostgres } from './postgres';
+import { LocalTemporalServer, type ServerEnvironment } from './temporal-server';
+
+const ROOT = resolve(__dirname, '../..');
+const SETUP_SCRIPT = join(ROOT, 'deploy/temporal/setup.sh');
+const DYNAMIC_CONFIG = join(ROOT, 'deploy/temporal/dynamicconfig.yaml');
+
+export interface ClusterOptions {
+  /** Keep the database here (reused when it exists); a new temporary directory by default. */
+  dir?: string;
+  /** Fixed for the life of a database: choose it before the first start (see the README). */
+  historyShards?: number;
+  namespace?: string;
+  retention?: string;
+  /** The address every service binds to: loopback unless a test gives a network namespace's peer. */
+  host?: string;
+  /** The frontend's gRPC port; a free one by default. */
+  port?: number;
+}
+
+export interface LocalCluster {
+  /** host:port of the frontend: TEMPORAL_ADDRESS for workers and clients. */
+  address: string;
+  namespace: string;
+  dir: string;
+  postgresPort: number;
+  /** The server's Prometheus endpoint (host:port). */
+  metricsAddress: string;
+  postgres: LocalPostgres;
+  server: LocalTemporalServer;
+  binaries: ClusterBinaries;
+  stop(): Promise<void>;
+}
+
+const DB_USER = 'temporal';
+// A loopback-only development database; a real deployment sets its own (POSTGRES_PWD in compose).
+const DB_PASSWORD = 'temporal';
+
+/**
+ * A free port below 32768. The server records its membership ports in a smallint column, so the
+ * kernel's ephemeral ports (32768 and up, what port 0 gives) make it fail at start; this range is also
+ * one the kernel never hands out by itself, so another process's connections cannot take it meanwhile.
+ */
+async function freeLowPort(host: string): Promise<number> {
+  for (;;) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((answer) => {
+      const probe = createServer();
+      probe.once('error', () => answer(false));
+      probe.listen(candidate, host, () => probe.close(() => answer(true)));
+    });
+    if (free) return candidate;
+  }
+}
+
+/** Runs one step of deploy/temporal/setup.sh, the script docker-compose's admin-tools services run. */
+export async function runSetup(step: 'schema' | 'namespace', env: Record<string, string>, binaries: ClusterBinaries): Promise<string> {
+  const path = [binaries.sqlToolDir, dirname(binaries.temporalCli), process.env.PATH ?? ''].join(delimiter);
+  const child = spawn('sh', [SETUP_SCRIPT, step], { env: { PATH: path, HOME: process.env.HOME ?? tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.once('close', done));
+  if (code !== 0) throw new Error(`deploy/temporal/setup.sh ${step} failed (${code}):\n${output}`);
+  return output;
+}
+
+/**
+ * The production topology on one machine: PostgreSQL in a private directory, the full Temporal server
+ * on it (SQL persistence and SQL visibility), set up by the same script as docker-compose.yml.
+ */
+export async function startCluster(options: ClusterOptions = {}): Promise<LocalCluster> {
+  const binaries = findClusterBinaries();
+  if ('missing' in binaries) throw new Error(`cannot start a local cluster: ${binaries.missing}`);
+  const dir = options.dir ? resolve(options.dir) : mkdtempSync(join(tmpdir(), 'temporal-cluster-'));
+  mkdirSync(dir, { recursive: true });
+  if (!options.dir) chmodSync(dir, 0o755); // mkdtemp's 0700 would shut out PostgreSQL's own user (when we are root)
+  const host = options.host ?? '127.0.0.1';
+  const namespace = options.namespace ?? 'default';
+
+  const postgresPort = await freeLowPort('127.0.0.1');
+  const postgres = new LocalPostgres({ binDir: binaries.postgresBinDir, dir: join(dir, 'postgresql'), port: postgresPort, user: DB_USER, password: DB_PASSWORD });
+  postgres.init();
+  await postgres.start();
+
+  const database = { POSTGRES_SEEDS: '127.0.0.1', DB_PORT: String(postgresPort), POSTGRES_USER: DB_USER, POSTGRES_PWD: DB_PASSWORD };
+  try {
+    await runSetup('schema', database, binaries);
+    const port = async () => String(await freeLowPort(host));
+    const env: ServerEnvironment = {
+      DB: 'postgres12',
+      ...database,
+      NUM_HISTORY_SHARDS: String(options.historyShards ?? 4),
+      BIND_ON_IP: host,
+      DYNAMIC_CONFIG_FILE_PATH: DYNAMIC_CONFIG,
+      FRONTEND_GRPC_PORT: options.port !== undefined ? String(options.port) : await port(),
+      FRONTEND_HTTP_PORT: await port(),
+      FRONTEND_MEMBERSHIP_PORT: await port(),
+      HISTORY_GRPC_PORT: await port(),
+      HISTORY_MEMBERSHIP_PORT: await port(),
+      MATCHING_GRPC_PORT: await port(),
+      MATCHING_MEMBERSHIP_PORT: await port(),
+      WORKER_GRPC_PORT: await port(),
+      WORKER_MEMBERSHIP_PORT: await port(),
+      PROMETHEUS_ENDPOINT: `127.0.0.1:${await port()}`,
+      LOG_LEVEL: 'warn',
+    };
+    const server = new LocalTemporalServer(binaries.temporalServer, env, dir);
+    await server.start();
+    try {
+      await runSetup('namespace', { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace, NAMESPACE_RETENTION: options.retention ?? '30d' }, binaries);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return {
+      address: server.address,
+      namespace,
+      dir,
+      postgresPort,
+      metricsAddress: server.metricsAddress,
+      postgres,
+      server,
+      binaries,
+      stop: async () => {
+        await server.stop();
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
+}
