@@ -1,7 +1,8 @@
 /**
- * Fault scenarios shared by the fast subset in `npm test` and the full runs of `npm run chaos`. Each one
- * runs real processes — the Temporal dev server, the worker (`src/worker.ts`) — and the TOP sandbox,
- * injects a fault class, and reports what happened to every work order and every TOP call.
+ * Fault scenarios shared by the fast subset in `npm test`, the cluster tests and the full runs of
+ * `npm run chaos`. Each one runs real processes — Temporal (the dev server, or the full server on
+ * PostgreSQL), the worker (`src/worker.ts`) — and the TOP sandbox, injects a fault class, and reports
+ * what happened to every work order and every TOP call.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,9 +34,38 @@ export interface ChaosReport {
 
 const EXPECTED_STEPS = ['emit:created', 'case:1', 'notify:accepted', 'notify:working', 'notify:completed!', 'case:2', 'emit:completed'];
 
+/** The Temporal service a scenario runs against, and the crashes it can suffer. */
+export interface TemporalBackend {
+  address: string;
+  namespace: string;
+  /** kill -9 of the server, then a new one on the same database and port. */
+  crashServer(): Promise<string>;
+  /** The database restarted under a running server (the full server only). */
+  restartDatabase?(): Promise<string>;
+  /** Ends what this backend started (a shared cluster stays up). */
+  close(): Promise<void>;
+}
+
+/** A dev server of its own, on a SQLite file, as `npm test`'s fast subset runs. */
+export async function devServerBackend(): Promise<TemporalBackend> {
+  let server = await startDevServer();
+  return {
+    address: server.address,
+    namespace: 'default',
+    crashServer: async () => {
+      const { port, db } = server;
+      await server.kill();
+      await sleep(2000);
+      server = await startDevServer({ port, db });
+      return 'dev server killed and restarted on the same database file';
+    },
+    close: () => server.stop(),
+  };
+}
+
 interface Rig {
   sandbox: TopSandbox;
-  server: Child & { address: string; port: number; db: string };
+  temporal: TemporalBackend;
   startWorker(): Promise<Child>;
   client: WorkOrderClient;
   close(): Promise<void>;
@@ -53,23 +83,25 @@ async function workflowBundle(): Promise<string> {
   return bundlePath;
 }
 
-async function rig(workerEnv: Record<string, string> = {}): Promise<Rig> {
+async function rig(workerEnv: Record<string, string> = {}, backend?: TemporalBackend): Promise<Rig> {
   const bundle = await workflowBundle();
-  const server = await startDevServer();
+  const temporal = backend ?? (await devServerBackend());
+  const taskQueue = `chaos-${Math.random().toString(36).slice(2, 8)}`; // scenarios may share a cluster
   const sandbox = new TopSandbox();
   await sandbox.start();
   const sessionsFile = join(mkdtempSync(join(tmpdir(), 'chaos-')), 'sessions.json');
   writeFileSync(sessionsFile, JSON.stringify({ 'seller-a': Object.keys(SANDBOX_DEFAULTS.sessions)[0] }));
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: temporal.address });
   const r: Rig = {
     sandbox,
-    server, // replaced when a scenario restarts the server (same port and database)
+    temporal,
     startWorker: () =>
       startNode(
         'src/worker.ts',
         {
-          TEMPORAL_ADDRESS: r.server.address,
-          TEMPORAL_TASK_QUEUE: 'chaos',
+          TEMPORAL_ADDRESS: temporal.address,
+          TEMPORAL_NAMESPACE: temporal.namespace,
+          TEMPORAL_TASK_QUEUE: taskQueue,
           TOP_GATEWAY_URL: sandbox.gatewayUrl,
           TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
           TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
@@ -83,11 +115,11 @@ async function rig(workerEnv: Record<string, string> = {}): Promise<Rig> {
         },
         /worker on task queue/,
       ),
-    client: new WorkOrderClient(new Client({ connection }), 'chaos'),
+    client: new WorkOrderClient(new Client({ connection, namespace: temporal.namespace }), taskQueue),
     close: async () => {
       await connection.close();
       await sandbox.close();
-      await r.server.stop();
+      await temporal.close();
     },
   };
   return r;
@@ -181,12 +213,21 @@ function summarise(scenario: string, sandbox: TopSandbox, ids: string[], settled
   };
 }
 
-/** 1. `kill -9` the worker at random moments while work orders run, restarting it each time. */
-export async function workerCrashes(workOrders: number, kills: number, tag = Date.now().toString(36)): Promise<ChaosReport> {
-  const r = await rig();
+export interface WorkerCrashOptions {
+  /** Worker processes on the one task queue; the first is the one killed. */
+  workers?: number;
+  /** Start the killed worker again (the others carry on either way). */
+  restart?: boolean;
+  backend?: TemporalBackend;
+}
+
+/** 1. `kill -9` a worker at random moments while work orders run. */
+export async function workerCrashes(workOrders: number, kills: number, options: WorkerCrashOptions = {}, tag = Date.now().toString(36)): Promise<ChaosReport> {
+  const { workers: count = 1, restart = true } = options;
+  const r = await rig({}, options.backend);
   const started = Date.now();
   const ids = Array.from({ length: workOrders }, (_, i) => `CRASH-${tag}-${i}`);
-  let worker = await r.startWorker();
+  const workers = await Promise.all(Array.from({ length: count }, () => r.startWorker()));
   const notes: string[] = [];
   try {
     const driving = drive(r.client, ids);
@@ -195,22 +236,28 @@ export async function workerCrashes(workOrders: number, kills: number, tag = Dat
       const target = r.sandbox.calls({ outcome: 'ok' }).length + 5 + Math.floor(Math.random() * 25);
       const deadline = Date.now() + 60_000;
       while (r.sandbox.calls({ outcome: 'ok' }).length < target && Date.now() < deadline) await sleep(20);
-      await worker.kill();
-      notes.push(`kill -9 #${k + 1} after ${((Date.now() - started) / 1000).toFixed(1)} s, ${r.sandbox.calls({ outcome: 'ok' }).length} calls accepted so far`);
-      worker = await r.startWorker();
+      await workers[0]!.kill();
+      notes.push(`kill -9 #${k + 1} of ${count === 1 ? 'the worker' : `one of ${count} workers`} after ${((Date.now() - started) / 1000).toFixed(1)} s, ${r.sandbox.calls({ outcome: 'ok' }).length} calls accepted so far`);
+      if (restart) workers[0] = await r.startWorker();
     }
     await driving;
     const settled = await settle(r.client, ids, 180_000);
-    return summarise('worker kill -9', r.sandbox, ids, settled, started, notes);
+    return summarise(count === 1 ? 'worker kill -9' : `kill -9 of one of ${count} workers`, r.sandbox, ids, settled, started, notes);
   } finally {
-    await worker.stop();
+    for (const worker of workers) await worker.stop();
     await r.close();
   }
 }
 
-/** 2. The dev server, on its database file, killed and restarted mid-run. */
-export async function serverRestart(workOrders: number, tag = Date.now().toString(36)): Promise<ChaosReport> {
-  const r = await rig();
+/**
+ * 2. Temporal's server killed with -9 and started again on its database, or (the full server only) its
+ * database restarted under it, mid-run.
+ */
+export async function serverRestart(workOrders: number, options: { backend?: TemporalBackend; fault?: 'server' | 'database' } = {}, tag = Date.now().toString(36)): Promise<ChaosReport> {
+  const { fault = 'server' } = options;
+  const r = await rig({}, options.backend);
+  const restart = fault === 'server' ? () => r.temporal.crashServer() : r.temporal.restartDatabase?.bind(r.temporal);
+  if (!restart) throw new Error('this Temporal backend cannot restart its database');
   const started = Date.now();
   const ids = Array.from({ length: workOrders }, (_, i) => `RESTART-${tag}-${i}`);
   const notes: string[] = [];
@@ -229,17 +276,13 @@ export async function serverRestart(workOrders: number, tag = Date.now().toStrin
   try {
     const driving = drive(r.client, ids);
     await sleep(1500);
-    const { port, db } = r.server;
-    await r.server.kill();
-    notes.push(`server killed after ${((Date.now() - started) / 1000).toFixed(1)} s with ${r.sandbox.calls({ outcome: 'ok' }).length} calls accepted`);
-    await sleep(2000);
-    r.server = await startDevServer({ port, db });
-    notes.push('server restarted on the same database file');
+    notes.push(`${fault} fault after ${((Date.now() - started) / 1000).toFixed(1)} s with ${r.sandbox.calls({ outcome: 'ok' }).length} calls accepted`);
+    notes.push(await restart());
     await driving;
     const settled = await settle(r.client, ids, 180_000);
     supervising = false;
     await supervisor;
-    return summarise('Temporal server kill -9 and restart', r.sandbox, ids, settled, started, notes);
+    return summarise(fault === 'server' ? 'Temporal server kill -9 and restart' : 'database restarted under the server', r.sandbox, ids, settled, started, notes);
   } finally {
     await worker.stop();
     await r.close();

@@ -1,0 +1,90 @@
+/**
+ * The production topology, for real: the full Temporal server (frontend, history, matching, worker) on
+ * PostgreSQL with SQL visibility, set up by deploy/temporal/setup.sh as docker-compose.yml sets it up.
+ * Skipped, with the reason, only where the server or PostgreSQL cannot be had (`.ci/run` installs both).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { WorkOrderClient } from '../../src/client';
+import { loadConfig } from '../../src/config';
+import { SANDBOX_DEFAULTS, TopSandbox } from '../../src/sandbox/server';
+import { createWorker } from '../../src/worker';
+import { serverRestart, workerCrashes, type ChaosReport } from '../chaos/scenarios';
+import { clusterBackend, clusterSkipReason, startTestCluster } from '../helpers/cluster';
+import { eventually } from '../helpers/stack';
+import { installQuietRuntime } from '../helpers/temporal';
+import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
+
+const assertClean = (report: ChaosReport) => {
+  assert.deepEqual(report.failedOrStuck, [], report.notes.join('\n'));
+  assert.equal(report.completed, report.workOrders);
+  assert.equal(report.repeatsWithDifferentKeys, 0, 'every repeated TOP call carries the first call’s idempotency keys');
+};
+
+describe('on the full Temporal server with PostgreSQL', { skip: clusterSkipReason() }, async () => {
+  installQuietRuntime();
+  const cluster = await startTestCluster();
+
+  it('runs a work order’s whole life and finds it by WorkOrderStatus and WorkOrderNode in SQL visibility', async () => {
+    const sandbox = new TopSandbox();
+    await sandbox.start();
+    const sessionsFile = join(mkdtempSync(join(tmpdir(), 'cluster-sessions-')), 'sessions.json');
+    writeFileSync(sessionsFile, JSON.stringify({ 'seller-a': Object.keys(SANDBOX_DEFAULTS.sessions)[0] }));
+    const config = loadConfig({
+      TEMPORAL_NAMESPACE: cluster.namespace,
+      TEMPORAL_TASK_QUEUE: `cluster-${newWorkOrderId('q')}`,
+      TOP_GATEWAY_URL: sandbox.gatewayUrl,
+      TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+      TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+      TOP_SESSIONS_FILE: sessionsFile,
+    });
+    const nativeConnection = await NativeConnection.connect({ address: cluster.address });
+    const { worker, top } = await createWorker(config, nativeConnection, { namespace: cluster.namespace });
+    const running = worker.run();
+    const connection = await Connection.connect({ address: cluster.address });
+    after(async () => {
+      worker.shutdown();
+      await running;
+      await top.close();
+      await nativeConnection.close();
+      await connection.close();
+      await sandbox.close();
+    });
+    const client = new WorkOrderClient(new Client({ connection, namespace: cluster.namespace }), config.TEMPORAL_TASK_QUEUE);
+
+    const input = fullWorkOrder(newWorkOrderId('CLUSTER'));
+    const id = input.workOrderId;
+    await client.start(input);
+    await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+    const found = await eventually(async () => {
+      const listed = await client.list({ status: 'open', node: 'inspecting', seller: 'seller-a' });
+      return listed.find((summary) => summary.workOrderId === id);
+    }, 'the open work order at node inspecting in visibility');
+    assert.equal(found.bizOrderId, input.bizOrderId);
+    const open = await client.countOpen();
+    assert.ok(open.some((c) => c.status === 'open' && c.node === 'inspecting' && c.count >= 1), JSON.stringify(open));
+
+    await client.complete(id, { resultMessage: 'done', finalNode: 'finished' });
+    assert.equal((await client.result(id)).status, 'completed');
+    await eventually(async () => (await client.list({ status: 'completed', node: 'finished' })).find((s) => s.workOrderId === id), 'the completed work order in visibility');
+    assert.deepEqual(await client.list({ status: 'open', node: 'inspecting', seller: 'seller-a' }).then((l) => l.filter((s) => s.workOrderId === id)), []);
+    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:inspecting', 'notify:finished!', 'case:2', 'emit:completed']);
+  });
+
+  it('two worker processes on one task queue, one killed with -9 mid-flight: every work order completes, repeats carry the same keys', async () => {
+    assertClean(await workerCrashes(16, 1, { workers: 2, restart: false, backend: clusterBackend(cluster) }));
+  });
+
+  it('the server killed with -9 and restarted on the same database: every work order completes', async () => {
+    assertClean(await serverRestart(10, { backend: clusterBackend(cluster) }));
+  });
+
+  it('PostgreSQL restarted under the running server: every work order completes', async () => {
+    assertClean(await serverRestart(10, { backend: clusterBackend(cluster), fault: 'database' }));
+  });
+});
