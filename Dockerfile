@@ -1,6 +1,6 @@
 # The work-order worker (and, from the same image, the TOP sandbox, the codec server and the search
 # attribute set-up). Build: docker build -t taobao-work-orders .
-FROM node:20-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,7 +10,7 @@ COPY scripts scripts
 # Compiled sources plus the prebuilt workflow bundle (same @temporalio/worker version as at run time).
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production \
     WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 WORKDIR /app

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-temporal-cli.sh
+# The full server for the cluster tests (test/cluster); without Go they are skipped and say why.
+bash scripts/install-temporal-server.sh || echo "test: no Temporal server built; the cluster tests will be skipped" >&2
 npx tsc --noEmit -p .
 npx eslint .
 mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)

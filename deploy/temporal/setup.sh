@@ -65,16 +65,17 @@ namespace() {
   fi
   # A new namespace reaches the server's namespace cache within about ten seconds.
   until_ok temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$ns"
+  existing=$(temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$ns")
   for pair in $SEARCH_ATTRIBUTES; do
     name=${pair%%=*}
     type=${pair#*=}
-    if out=$(temporal operator search-attribute create --address "$TEMPORAL_ADDRESS" --namespace "$ns" --name "$name" --type "$type" 2>&1); then
-      echo "search attribute $name ($type): registered"
+    # Creating an attribute that exists with the same type succeeds, with another type fails: run it
+    # either way, so a type clash stops the deploy instead of passing unnoticed.
+    temporal operator search-attribute create --address "$TEMPORAL_ADDRESS" --namespace "$ns" --name "$name" --type "$type" >/dev/null
+    if printf '%s\n' "$existing" | grep -qw -- "$name"; then
+      echo "search attribute $name ($type): exists"
     else
-      case $out in
-        *"already exists"*) echo "search attribute $name ($type): exists" ;;
-        *) echo "$out" >&2; exit 1 ;;
-      esac
+      echo "search attribute $name ($type): registered"
     fi
   done
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { findClusterBinaries, type ClusterBinaries } from './binaries';
 import { LocalPostgres } from './postgres';
-import { LocalTemporalServer, type ServerEnvironment } from './temporal-server';
+import { LocalTemporalServer, serverEnvironment } from './temporal-server';
 
 const ROOT = resolve(__dirname, '../..');
 const SETUP_SCRIPT = join(ROOT, 'deploy/temporal/setup.sh');
@@ -59,9 +59,12 @@ async function freeLowPort(host: string): Promise<number> {
   }
 }
 
-/** Runs one step of deploy/temporal/setup.sh, the script docker-compose's admin-tools services run. */
-export async function runSetup(step: 'schema' | 'namespace', env: Record<string, string>, binaries: ClusterBinaries): Promise<string> {
-  const path = [binaries.sqlToolDir, dirname(binaries.temporalCli), process.env.PATH ?? ''].join(delimiter);
+/**
+ * Runs one step of deploy/temporal/setup.sh, the script docker-compose's admin-tools services run, with
+ * `toolDirs` (where temporal-sql-tool and the temporal CLI are) first on its PATH.
+ */
+export async function runSetup(step: 'schema' | 'namespace', env: Record<string, string>, toolDirs: string[]): Promise<string> {
+  const path = [...toolDirs, process.env.PATH ?? ''].join(delimiter);
   const child = spawn('sh', [SETUP_SCRIPT, step], { env: { PATH: path, HOME: process.env.HOME ?? tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -83,6 +86,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
   if (!options.dir) chmodSync(dir, 0o755); // mkdtemp's 0700 would shut out PostgreSQL's own user (when we are root)
   const host = options.host ?? '127.0.0.1';
   const namespace = options.namespace ?? 'default';
+  const toolDirs = [binaries.sqlToolDir, dirname(binaries.temporalCli)];
 
   const postgresPort = await freeLowPort('127.0.0.1');
   const postgres = new LocalPostgres({ binDir: binaries.postgresBinDir, dir: join(dir, 'postgresql'), port: postgresPort, user: DB_USER, password: DB_PASSWORD });
@@ -91,30 +95,30 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
 
   const database = { POSTGRES_SEEDS: '127.0.0.1', DB_PORT: String(postgresPort), POSTGRES_USER: DB_USER, POSTGRES_PWD: DB_PASSWORD };
   try {
-    await runSetup('schema', database, binaries);
-    const port = async () => String(await freeLowPort(host));
-    const env: ServerEnvironment = {
-      DB: 'postgres12',
-      ...database,
-      NUM_HISTORY_SHARDS: String(options.historyShards ?? 4),
-      BIND_ON_IP: host,
-      DYNAMIC_CONFIG_FILE_PATH: DYNAMIC_CONFIG,
-      FRONTEND_GRPC_PORT: options.port !== undefined ? String(options.port) : await port(),
-      FRONTEND_HTTP_PORT: await port(),
-      FRONTEND_MEMBERSHIP_PORT: await port(),
-      HISTORY_GRPC_PORT: await port(),
-      HISTORY_MEMBERSHIP_PORT: await port(),
-      MATCHING_GRPC_PORT: await port(),
-      MATCHING_MEMBERSHIP_PORT: await port(),
-      WORKER_GRPC_PORT: await port(),
-      WORKER_MEMBERSHIP_PORT: await port(),
-      PROMETHEUS_ENDPOINT: `127.0.0.1:${await port()}`,
-      LOG_LEVEL: 'warn',
-    };
+    await runSetup('schema', database, toolDirs);
+    const port = () => freeLowPort(host);
+    const env = serverEnvironment({
+      database: { host: '127.0.0.1', port: postgresPort, user: DB_USER, password: DB_PASSWORD },
+      host,
+      ports: {
+        frontend: options.port ?? (await port()),
+        frontendHttp: await port(),
+        frontendMembership: await port(),
+        history: await port(),
+        historyMembership: await port(),
+        matching: await port(),
+        matchingMembership: await port(),
+        worker: await port(),
+        workerMembership: await port(),
+        metrics: await port(),
+      },
+      historyShards: options.historyShards ?? 4,
+      dynamicConfigFile: DYNAMIC_CONFIG,
+    });
     const server = new LocalTemporalServer(binaries.temporalServer, env, dir);
     await server.start();
     try {
-      await runSetup('namespace', { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace, NAMESPACE_RETENTION: options.retention ?? '30d' }, binaries);
+      await runSetup('namespace', { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace, NAMESPACE_RETENTION: options.retention ?? '30d' }, toolDirs);
     } catch (error) {
       await server.stop();
       throw error;

@@ -31,6 +31,56 @@ export interface ServerEnvironment {
   WORKER_MEMBERSHIP_PORT: string;
   PROMETHEUS_ENDPOINT: string;
   LOG_LEVEL: string;
+  /** No authorizer: the cluster listens on loopback (compose: on the host's loopback only). */
+  TEMPORAL_ALLOW_NO_AUTH: 'true';
+}
+
+export interface ServerPorts {
+  frontend: number;
+  frontendHttp: number;
+  frontendMembership: number;
+  history: number;
+  historyMembership: number;
+  matching: number;
+  matchingMembership: number;
+  worker: number;
+  workerMembership: number;
+  metrics: number;
+}
+
+export interface ServerSettings {
+  database: { host: string; port: number; user: string; password: string };
+  /** The address every service binds to and advertises. */
+  host: string;
+  ports: ServerPorts;
+  historyShards: number;
+  dynamicConfigFile: string;
+}
+
+/** The server's environment for these settings: what compose's `temporal` service sets, plus ports. */
+export function serverEnvironment({ database, host, ports, historyShards, dynamicConfigFile }: ServerSettings): ServerEnvironment {
+  return {
+    DB: 'postgres12',
+    POSTGRES_SEEDS: database.host,
+    DB_PORT: String(database.port),
+    POSTGRES_USER: database.user,
+    POSTGRES_PWD: database.password,
+    NUM_HISTORY_SHARDS: String(historyShards),
+    BIND_ON_IP: host,
+    DYNAMIC_CONFIG_FILE_PATH: dynamicConfigFile,
+    FRONTEND_GRPC_PORT: String(ports.frontend),
+    FRONTEND_HTTP_PORT: String(ports.frontendHttp),
+    FRONTEND_MEMBERSHIP_PORT: String(ports.frontendMembership),
+    HISTORY_GRPC_PORT: String(ports.history),
+    HISTORY_MEMBERSHIP_PORT: String(ports.historyMembership),
+    MATCHING_GRPC_PORT: String(ports.matching),
+    MATCHING_MEMBERSHIP_PORT: String(ports.matchingMembership),
+    WORKER_GRPC_PORT: String(ports.worker),
+    WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
+    PROMETHEUS_ENDPOINT: `${host}:${ports.metrics}`,
+    LOG_LEVEL: 'warn',
+    TEMPORAL_ALLOW_NO_AUTH: 'true',
+  };
 }
 
 export class LocalTemporalServer {
@@ -60,8 +110,7 @@ export class LocalTemporalServer {
   /** Starts the process and returns once the frontend answers (the namespace may not exist yet). */
   async start(): Promise<void> {
     const log = openSync(this.#logFile, 'a');
-    // No authorizer: this cluster listens on loopback only. (The flag keeps the server from warning.)
-    const child = spawn(this.#binary, ['--allow-no-auth', 'start'], { env: { ...this.#env, PATH: process.env.PATH }, stdio: ['ignore', log, log] });
+    const child = spawn(this.#binary, ['start'], { env: { ...this.#env, PATH: process.env.PATH }, stdio: ['ignore', log, log] });
     this.#child = track(child);
     for (let i = 0; i < 600; i++) {
       if (child.exitCode !== null) throw new Error(`the Temporal server exited with ${child.exitCode}; see ${this.#logFile}`);

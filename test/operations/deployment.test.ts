@@ -1,12 +1,13 @@
 /**
  * There is no Docker engine here, so docker-compose.yml and the Dockerfile are checked against what they
- * promise: the Compose specification's schema, and that every command, port, address and environment
- * variable matches what the code actually runs and reads. The search-attribute set-up runs for real.
+ * promise: the Compose specification's schema, and that every command, port, address, image version and
+ * environment variable matches what the code and the local cluster actually run and read. The set-up
+ * script the compose file runs runs here for real (its namespace step below, both steps in test/cluster).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
@@ -14,18 +15,24 @@ import { Connection } from '@temporalio/client';
 import { codecFromEnvironment } from '../../src/codec/aes-gcm-codec';
 import { configSchema, loadConfig } from '../../src/config';
 import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
-import { registerSearchAttributes } from '../../scripts/register-search-attributes';
+import { runSetup } from '../../dev/cluster/cluster';
+import { serverEnvironment } from '../../dev/cluster/temporal-server';
+import { temporalCliPath } from '../../dev/temporal-server';
 import { startTemporal } from '../helpers/temporal';
 
 const ROOT = resolve(__dirname, '../..');
 const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
 const compose = parse(composeText, { merge: true }) as { services: Record<string, Service> };
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const setupScript = readFileSync(join(ROOT, 'deploy/temporal/setup.sh'), 'utf8');
+/** A pinned version in one of our install scripts, e.g. TEMPORAL_SERVER_VERSION=1.32.1. */
+const pinned = (script: string, name: string) => new RegExp(`^${name}=(\\S+)$`, 'm').exec(readFileSync(join(ROOT, 'scripts', script), 'utf8'))![1]!;
 
 interface Service {
   image?: string;
   build?: unknown;
   command?: string[];
+  entrypoint?: string[];
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
@@ -80,9 +87,56 @@ describe('docker-compose.yml and the Dockerfile', () => {
   });
 
   it('has the full stack: Temporal on PostgreSQL, its UI, set-up, worker, codec server, sandbox, Prometheus, Jaeger', () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), ['codec-server', 'jaeger', 'postgresql', 'prometheus', 'temporal', 'temporal-setup', 'temporal-ui', 'top-sandbox', 'worker']);
+    assert.deepEqual(Object.keys(compose.services).sort(), ['codec-server', 'jaeger', 'postgresql', 'prometheus', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'top-sandbox', 'worker']);
     assert.equal(envOf(compose.services.temporal!).DB, 'postgres12');
     assert.doesNotMatch(composeText, /start-dev/);
+  });
+
+  it('runs Temporal from current images: temporalio/server and admin-tools at the version the cluster tests build, never auto-setup', () => {
+    const version = pinned('install-temporal-server.sh', 'TEMPORAL_SERVER_VERSION');
+    assert.equal(compose.services.temporal!.image, `temporalio/server:${version}`);
+    assert.equal(compose.services['temporal-schema']!.image, `temporalio/admin-tools:${version}`);
+    assert.equal(compose.services['temporal-setup']!.image, `temporalio/admin-tools:${version}`);
+    assert.doesNotMatch(composeText, /auto-setup/, 'temporalio/auto-setup is deprecated');
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.image && !service.build) assert.match(service.image, /:v?\d+\.\d+(\.\d+)?$/, `${name}: pinned to a release, not a moving tag`);
+    }
+  });
+
+  it('sets Temporal up with deploy/temporal/setup.sh: schemas before the server, namespace and search attributes after it, then the worker', () => {
+    const schema = compose.services['temporal-schema']!;
+    const setup = compose.services['temporal-setup']!;
+    for (const [service, step] of [[schema, 'schema'], [setup, 'namespace']] as const) {
+      assert.deepEqual([...(service.entrypoint ?? []), ...(service.command ?? [])], ['/bin/sh', '/scripts/setup.sh', step]);
+      assert.ok(service.volumes!.includes('./deploy/temporal:/scripts:ro'));
+      // Every variable compose gives the script is one the script reads.
+      for (const name of Object.keys(envOf(service))) assert.match(setupScript, new RegExp(`\\$\\{${name}[:}]`), `setup.sh reads ${name}`);
+    }
+    assert.deepEqual(compose.services.temporal!.depends_on, { 'temporal-schema': { condition: 'service_completed_successfully' } });
+    assert.deepEqual(setup.depends_on, { temporal: { condition: 'service_healthy' } });
+    assert.deepEqual((compose.services.worker!.depends_on as Record<string, unknown>)['temporal-setup'], { condition: 'service_completed_successfully' });
+    // The schema step reaches the database compose's server uses, as the same user.
+    const server = envOf(compose.services.temporal!);
+    const schemaEnv = envOf(schema);
+    for (const name of ['POSTGRES_SEEDS', 'DB_PORT', 'POSTGRES_USER', 'POSTGRES_PWD']) assert.equal(schemaEnv[name], server[name], name);
+    assert.equal(`${envOf(setup).TEMPORAL_ADDRESS}`, 'temporal:7233');
+    // The script registers exactly the code's search attributes.
+    const attributes = /SEARCH_ATTRIBUTES:-"([^"]+)"/.exec(setupScript)![1]!.split(' ');
+    assert.deepEqual(attributes.sort(), WORK_ORDER_SEARCH_ATTRIBUTES.map((key) => `${key.name}=Keyword`).sort());
+  });
+
+  it('configures the server as the local cluster does: the same variables, the same dynamic config file', () => {
+    const local = serverEnvironment({
+      database: { host: 'db', port: 5432, user: 'temporal', password: 'temporal' },
+      host: '0.0.0.0',
+      ports: { frontend: 7233, frontendHttp: 7243, frontendMembership: 6933, history: 7234, historyMembership: 6934, matching: 7235, matchingMembership: 6935, worker: 7239, workerMembership: 6939, metrics: 8000 },
+      historyShards: 4,
+      dynamicConfigFile: '/etc/temporal/config/dynamicconfig/work-orders.yaml',
+    });
+    const server = envOf(compose.services.temporal!);
+    assert.deepEqual(Object.keys(server).filter((name) => !(name in local)), [], 'compose sets nothing the local cluster does not');
+    for (const name of ['DB', 'NUM_HISTORY_SHARDS', 'DYNAMIC_CONFIG_FILE_PATH', 'PROMETHEUS_ENDPOINT', 'TEMPORAL_ALLOW_NO_AUTH'] as const) assert.equal(server[name], local[name], name);
+    assert.ok(compose.services.temporal!.volumes!.includes(`./deploy/temporal/dynamicconfig.yaml:${server.DYNAMIC_CONFIG_FILE_PATH}:ro`));
   });
 
   it('runs only entry points that the build produces from our sources', () => {
@@ -137,7 +191,16 @@ describe('docker-compose.yml and the Dockerfile', () => {
     const otlp = new URL(worker.OTEL_EXPORTER_OTLP_ENDPOINT!);
     assert.equal(otlp.hostname, 'jaeger');
     assert.equal(otlp.port, '4318', 'OTLP over HTTP');
-    assert.equal(envOf(compose.services.jaeger!).COLLECTOR_OTLP_ENABLED, 'true');
+    assert.match(compose.services.jaeger!.image!, /^jaegertracing\/jaeger:2\./, 'Jaeger v2 takes OTLP on 4318 by default');
+  });
+
+  it('runs on Node 24 LTS, the version CI tests on, and says so in engines', () => {
+    const version = pinned('install-node.sh', 'NODE_VERSION');
+    const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    assert.deepEqual([...new Set(froms)], [`node:${version}-bookworm-slim`]);
+    assert.match(readFileSync(join(ROOT, '.ci/run'), 'utf8'), /scripts\/install-node\.sh/);
+    const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    assert.equal(engines, '>=24.11.0', 'Node 24 LTS (24.11 was its first LTS release); Node 20 reached end of life on 2026-04-30');
   });
 
   it('builds in stages, ships production dependencies only, runs as a non-root user, with the prebuilt bundle', () => {
@@ -149,14 +212,24 @@ describe('docker-compose.yml and the Dockerfile', () => {
     assert.match(dockerfile, new RegExp(`WORKFLOW_BUNDLE_PATH=/app/${bundle.replace(/\./g, '\\.')}`));
   });
 
-  it('registers the search attributes on a server that lacks them, and again changes nothing', async () => {
-    const env = await startTemporal(); // no search attributes
+  it('its set-up script creates the namespace with its retention and the search attributes on a server that has neither, and a second run changes nothing', { skip: temporalCliPath() ? false : 'no temporal CLI' }, async () => {
+    const env = await startTemporal(); // a dev server with no search attributes of ours
+    const namespace = 'work-orders-setup-test';
+    const run = () => runSetup('namespace', { TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace, NAMESPACE_RETENTION: '3d' }, [dirname(temporalCliPath()!)]);
+    const first = await run();
+    assert.match(first, /namespace work-orders-setup-test: created, retention 3d/);
+    for (const key of WORK_ORDER_SEARCH_ATTRIBUTES) assert.match(first, new RegExp(`search attribute ${key.name} \\(Keyword\\): registered`));
     const connection = await Connection.connect({ address: env.address });
     try {
-      assert.deepEqual((await registerSearchAttributes(connection, 'default')).sort(), WORK_ORDER_SEARCH_ATTRIBUTES.map((k) => k.name).sort());
-      assert.deepEqual(await registerSearchAttributes(connection, 'default'), []);
+      const described = await connection.workflowService.describeNamespace({ namespace });
+      assert.equal(Number(described.config!.workflowExecutionRetentionTtl!.seconds), 3 * 24 * 3600);
+      const listed = await connection.operatorService.listSearchAttributes({ namespace });
+      for (const key of WORK_ORDER_SEARCH_ATTRIBUTES) assert.ok(key.name in listed.customAttributes!, key.name);
     } finally {
       await connection.close();
     }
+    const second = await run();
+    assert.match(second, /namespace work-orders-setup-test: exists/);
+    assert.doesNotMatch(second, /registered/);
   });
 });
