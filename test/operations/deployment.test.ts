@@ -224,7 +224,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
       const described = await connection.workflowService.describeNamespace({ namespace });
       assert.equal(Number(described.config!.workflowExecutionRetentionTtl!.seconds), 3 * 24 * 3600);
       const listed = await connection.operatorService.listSearchAttributes({ namespace });
-      for (const key of WORK_ORDER_SEARCH_ATTRIBUTES) assert.ok(key.name in listed.customAttributes!, key.name);
+      for (const key of WORK_ORDER_SEARCH_ATTRIBUTES) assert.ok(key.name in listed.customAttributes, key.name);
     } finally {
       await connection.close();
     }
