@@ -66,16 +66,17 @@ export function track(child: ChildProcess, stopSignal: NodeJS.Signals = 'SIGTERM
  * `temporal server start-dev` on a SQLite file with the pragmas the SDK's own stress CI uses, as a child
  * process we can measure. Returns once it accepts connections.
  */
-export async function startDevServer(reuse: { port?: number; db?: string } = {}): Promise<Child & { address: string; port: number; db: string }> {
+export async function startDevServer(reuse: { port?: number; db?: string; ip?: string } = {}): Promise<Child & { address: string; port: number; db: string }> {
   const cli = temporalCliPath();
   if (!cli) throw new Error('no temporal CLI: run scripts/install-temporal-cli.sh');
+  const ip = reuse.ip ?? '127.0.0.1';
   const port = reuse.port ?? (await freePort());
   const db = reuse.db ?? join(mkdtempSync(join(tmpdir(), 'temporal-')), 'temporal.db');
-  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', '--db-filename', db];
+  const args = ['server', 'start-dev', '--headless', '--ip', ip, '--port', String(port), '--log-level', 'error', '--db-filename', db];
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
   for (const key of WORK_ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   const child = spawn(cli, args, { stdio: 'ignore' });
-  const address = `127.0.0.1:${port}`;
+  const address = `${ip}:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
@@ -90,9 +91,13 @@ export async function startDevServer(reuse: { port?: number; db?: string } = {})
   throw new Error('the dev server did not start');
 }
 
+/** How a command is started somewhere else, e.g. inside a network namespace. */
+export type CommandWrapper = (command: string, args: string[]) => [string, string[]];
+
 /** Runs a TypeScript entry point of this project (the sandbox, the worker) as its own process. */
-export async function startNode(entry: string, env: NodeJS.ProcessEnv, readyLine: RegExp): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startNode(entry: string, env: NodeJS.ProcessEnv, readyLine: RegExp, wrap?: CommandWrapper): Promise<Child> {
+  const [command, args] = (wrap ?? ((c, a) => [c, a]))(process.execPath, ['--import', 'tsx', join(ROOT, entry)]);
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolveReady, reject) => {
     let seen = '';
     child.stdout.on('data', (chunk: Buffer) => {

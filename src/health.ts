@@ -1,28 +1,36 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from '@temporalio/worker';
+import type { ServerReachability } from './server-reachability';
 
 /**
  * Liveness and readiness for orchestrators: `GET /healthz` answers while the process serves HTTP,
- * `GET /readyz` only while the worker is RUNNING (not starting, draining or stopped).
+ * `GET /readyz` only while the worker is RUNNING (not starting, draining or stopped) and, when a
+ * reachability probe is given, can reach the Temporal server. Not ready is not dead: a worker cut off
+ * from the server resumes by itself when the network comes back, so liveness stays up.
  */
-export async function startHealthServer(worker: Pick<Worker, 'getState'>, address: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startHealthServer(
+  worker: Pick<Worker, 'getState'>,
+  address: string,
+  server?: Pick<ServerReachability, 'reachable' | 'lastError'>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const [host, port] = splitAddress(address);
-  const server: Server = createServer((req, res) => {
+  const http: Server = createServer((req, res) => {
     const state = worker.getState();
+    const reachable = server?.reachable ?? true;
     const path = req.url?.split('?')[0];
-    const status = path === '/healthz' ? (state === 'FAILED' ? 503 : 200) : path === '/readyz' ? (state === 'RUNNING' ? 200 : 503) : 404;
+    const status = path === '/healthz' ? (state === 'FAILED' ? 503 : 200) : path === '/readyz' ? (state === 'RUNNING' && reachable ? 200 : 503) : 404;
     res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ state }));
+    res.end(JSON.stringify({ state, ...(server ? { temporal: reachable ? 'reachable' : `unreachable: ${server.lastError}` } : {}) }));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    http.once('error', reject);
+    http.listen(port, host, () => resolve());
   });
-  const bound = server.address() as AddressInfo;
+  const bound = http.address() as AddressInfo;
   return {
     url: `http://${bound.address}:${bound.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
   };
 }
 

@@ -12,6 +12,7 @@ import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-c
 import { loadConfig, type Config } from './config';
 import { WorkOrderClient } from './client';
 import { startHealthServer } from './health';
+import { ServerReachability } from './server-reachability';
 import { createLogger } from './logging';
 import { reportOpenWorkOrders } from './open-work-orders-gauge';
 import { TopClient } from './top';
@@ -97,7 +98,9 @@ async function main(): Promise<void> {
     health: config.WORKER_HEALTH_ADDRESS,
     tracing: otlpTracesEndpoint(config) ?? 'off',
   });
-  const health = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS);
+  const reachability = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : new ServerReachability(connection);
+  reachability?.start();
+  const health = reachability && (await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS, reachability));
   const openGauge =
     config.WORKER_METRICS_ADDRESS === 'off'
       ? undefined
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
   } finally {
     await openGauge?.stop();
     await health?.close();
+    await reachability?.stop();
     await tracing.shutdown();
     await top.close();
     await connection.close();

@@ -7,6 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { machine } from '../../bench/lib/report';
+import { clusterSkipReason } from '../helpers/cluster';
+import { NetworkHost } from '../helpers/netns';
+import { networkCut } from './network';
 import { refusals, serverRestart, topFaults, workerCrashes, type ChaosReport } from './scenarios';
 
 const scale = Number(process.env.CHAOS_SCALE ?? 1);
@@ -30,6 +33,13 @@ async function main(): Promise<void> {
   await run(() => topFaults(n(40), { ispErrorRate: 0.3 }, 'isp errors (30%)'));
   await run(() => topFaults(n(40), { rateLimit: { callsPerSecond: 20, banSeconds: 2 } }, 'rate limit 20 calls/s with 2 s bans'));
   await run(() => refusals(n(20)));
+  // The worker in a network namespace of its own, on the full server (needs root and the cluster's binaries).
+  const networkSkip = clusterSkipReason() || NetworkHost.skipReason();
+  if (networkSkip) console.log(`\n== network cuts skipped: ${networkSkip}`);
+  else {
+    await run(() => networkCut(n(40), 'temporal', 60));
+    await run(() => networkCut(n(40), 'top', 60));
+  }
 
   const info = machine();
   const lines = [

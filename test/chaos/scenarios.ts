@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { WorkOrderClient } from '../../src/client';
 import { bundleWorkOrderWorkflows } from '../../src/workflow-bundle';
-import { startDevServer, startNode, type Child } from '../../dev/processes';
+import { startDevServer, startNode, type Child, type CommandWrapper } from '../../dev/processes';
 import type { RecordedCall } from '../../src/sandbox/recorder';
 import { SANDBOX_DEFAULTS, TopSandbox } from '../../src/sandbox/server';
 import type { FaultsInput } from '../../src/sandbox/faults';
@@ -46,9 +46,9 @@ export interface TemporalBackend {
   close(): Promise<void>;
 }
 
-/** A dev server of its own, on a SQLite file, as `npm test`'s fast subset runs. */
-export async function devServerBackend(): Promise<TemporalBackend> {
-  let server = await startDevServer();
+/** A dev server of its own, on a SQLite file, as `npm test`'s fast subset runs; on loopback unless `ip` says. */
+export async function devServerBackend(ip?: string): Promise<TemporalBackend> {
+  let server = await startDevServer({ ip });
   return {
     address: server.address,
     namespace: 'default',
@@ -56,19 +56,27 @@ export async function devServerBackend(): Promise<TemporalBackend> {
       const { port, db } = server;
       await server.kill();
       await sleep(2000);
-      server = await startDevServer({ port, db });
+      server = await startDevServer({ port, db, ip });
       return 'dev server killed and restarted on the same database file';
     },
     close: () => server.stop(),
   };
 }
 
-interface Rig {
+export interface Rig {
   sandbox: TopSandbox;
   temporal: TemporalBackend;
   startWorker(): Promise<Child>;
   client: WorkOrderClient;
   close(): Promise<void>;
+}
+
+export interface RigOptions {
+  backend?: TemporalBackend;
+  /** Where the TOP sandbox listens (loopback by default). */
+  sandboxHost?: string;
+  /** How worker processes are started, e.g. inside a network namespace. */
+  wrapWorker?: CommandWrapper;
 }
 
 let bundlePath: string | undefined;
@@ -83,11 +91,11 @@ async function workflowBundle(): Promise<string> {
   return bundlePath;
 }
 
-async function rig(workerEnv: Record<string, string> = {}, backend?: TemporalBackend): Promise<Rig> {
+export async function rig(workerEnv: Record<string, string> = {}, options: RigOptions = {}): Promise<Rig> {
   const bundle = await workflowBundle();
-  const temporal = backend ?? (await devServerBackend());
+  const temporal = options.backend ?? (await devServerBackend());
   const taskQueue = `chaos-${Math.random().toString(36).slice(2, 8)}`; // scenarios may share a cluster
-  const sandbox = new TopSandbox();
+  const sandbox = new TopSandbox({ host: options.sandboxHost });
   await sandbox.start();
   const sessionsFile = join(mkdtempSync(join(tmpdir(), 'chaos-')), 'sessions.json');
   writeFileSync(sessionsFile, JSON.stringify({ 'seller-a': Object.keys(SANDBOX_DEFAULTS.sessions)[0] }));
@@ -114,6 +122,7 @@ async function rig(workerEnv: Record<string, string> = {}, backend?: TemporalBac
           ...workerEnv,
         },
         /worker on task queue/,
+        options.wrapWorker,
       ),
     client: new WorkOrderClient(new Client({ connection, namespace: temporal.namespace }), taskQueue),
     close: async () => {
@@ -126,7 +135,7 @@ async function rig(workerEnv: Record<string, string> = {}, backend?: TemporalBac
 }
 
 /** Starts, reports one progress, completes; returns once every work order has been sent everything. */
-async function drive(client: WorkOrderClient, ids: string[]): Promise<void> {
+export async function drive(client: WorkOrderClient, ids: string[]): Promise<void> {
   const inFlight = 25;
   let next = 0;
   await Promise.all(
@@ -153,7 +162,7 @@ async function retrying<T>(call: () => Promise<T>, deadline = Date.now() + 120_0
   }
 }
 
-async function settle(client: WorkOrderClient, ids: string[], timeoutMs: number): Promise<{ completed: number; failedOrStuck: string[] }> {
+export async function settle(client: WorkOrderClient, ids: string[], timeoutMs: number): Promise<{ completed: number; failedOrStuck: string[] }> {
   const deadline = Date.now() + timeoutMs;
   const failedOrStuck: string[] = [];
   let completed = 0;
@@ -197,7 +206,7 @@ function repeats(calls: RecordedCall[], ids: string[]): { repeatedCalls: number;
 }
 
 /** What the sandbox saw for these work orders, as a report. */
-function summarise(scenario: string, sandbox: TopSandbox, ids: string[], settled: { completed: number; failedOrStuck: string[] }, started: number, notes: string[], problems: string[] = []): ChaosReport {
+export function summarise(scenario: string, sandbox: TopSandbox, ids: string[], settled: { completed: number; failedOrStuck: string[] }, started: number, notes: string[], problems: string[] = []): ChaosReport {
   const calls = sandbox.calls();
   const rep = repeats(calls, ids);
   return {
@@ -224,7 +233,7 @@ export interface WorkerCrashOptions {
 /** 1. `kill -9` a worker at random moments while work orders run. */
 export async function workerCrashes(workOrders: number, kills: number, options: WorkerCrashOptions = {}, tag = Date.now().toString(36)): Promise<ChaosReport> {
   const { workers: count = 1, restart = true } = options;
-  const r = await rig({}, options.backend);
+  const r = await rig({}, { backend: options.backend });
   const started = Date.now();
   const ids = Array.from({ length: workOrders }, (_, i) => `CRASH-${tag}-${i}`);
   const workers = await Promise.all(Array.from({ length: count }, () => r.startWorker()));
@@ -255,7 +264,7 @@ export async function workerCrashes(workOrders: number, kills: number, options: 
  */
 export async function serverRestart(workOrders: number, options: { backend?: TemporalBackend; fault?: 'server' | 'database' } = {}, tag = Date.now().toString(36)): Promise<ChaosReport> {
   const { fault = 'server' } = options;
-  const r = await rig({}, options.backend);
+  const r = await rig({}, { backend: options.backend });
   const restart = fault === 'server' ? () => r.temporal.crashServer() : r.temporal.restartDatabase?.bind(r.temporal);
   if (!restart) throw new Error('this Temporal backend cannot restart its database');
   const started = Date.now();
