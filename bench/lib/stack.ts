@@ -9,6 +9,7 @@ import { forEachBounded } from '../../src/for-each-bounded';
 import { loadConfig, type Config } from '../../src/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { freePort, startDevServer, startNode, type Child } from '../../dev/processes';
+import { startCluster } from '../../dev/cluster/cluster';
 
 /** Ours as `npm run worker` runs it, and the baseline built the same way (bench/lib/baseline-worker.ts). */
 export const WORKER_ENTRIES = { ours: 'src/worker.ts', baseline: 'bench/lib/baseline-worker.ts' } as const;
@@ -17,7 +18,9 @@ export interface BenchStack {
   address: string;
   gatewayUrl: string;
   sandboxUrl: string;
-  server: Child;
+  /** Temporal's processes (the dev server; or the full server and PostgreSQL), for their CPU time. */
+  server: { process: { pid?: number } };
+  database?: { process: { pid?: number } };
   sandbox: Child;
   client: Client;
   nativeConnection: NativeConnection;
@@ -33,10 +36,16 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** A dev server on SQLite/WAL and the sandbox, each in its own process; clients in this one. */
-export async function startBenchStack(): Promise<BenchStack> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const server = await startDevServer();
+let runtimeInstalled = false;
+
+/**
+ * Temporal — a dev server on SQLite/WAL, or with `cluster` the full server on PostgreSQL (dev/cluster) —
+ * and the sandbox, each in its own process; clients in this one.
+ */
+export async function startBenchStack(options: { cluster?: boolean } = {}): Promise<BenchStack> {
+  if (!runtimeInstalled) Runtime.install({ logger: new DefaultLogger('ERROR') });
+  runtimeInstalled = true;
+  const server = options.cluster ? await clusterAsServer() : await startDevServer();
   const port = await freePort();
   const sandbox = await startNode('src/sandbox/main.ts', { TOP_SANDBOX_PORT: String(port) }, /TOP sandbox gateway/);
   const sandboxUrl = `http://127.0.0.1:${port}`;
@@ -50,6 +59,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     gatewayUrl: `${sandboxUrl}/router/rest`,
     sandboxUrl,
     server,
+    database: 'database' in server ? server.database : undefined,
     sandbox,
     client,
     nativeConnection,
@@ -93,6 +103,27 @@ export async function startBenchStack(): Promise<BenchStack> {
       await sandbox.stop();
       await server.stop();
     },
+  };
+}
+
+/** The local cluster shaped like the dev server's Child: its address, its process, stop. */
+async function clusterAsServer() {
+  const cluster = await startCluster({ retention: '1d' });
+  return {
+    address: cluster.address,
+    process: {
+      get pid() {
+        return cluster.server.pid; // a restarted server is a new process
+      },
+    },
+    database: {
+      process: {
+        get pid() {
+          return cluster.postgres.pid;
+        },
+      },
+    },
+    stop: () => cluster.stop(),
   };
 }
 
