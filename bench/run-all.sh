@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-temporal-cli.sh
-for bench in top-client end-to-end many-open rate-limit soak wake; do
+bash scripts/install-temporal-server.sh # benchmark 8 runs on the full server with PostgreSQL
+for bench in top-client end-to-end many-open rate-limit soak wake cluster; do
   echo "== bench/${bench}.ts"
   node --import tsx "bench/${bench}.ts"
 done
