@@ -3,7 +3,7 @@
 # version the compose file's temporalio/server and temporalio/admin-tools images carry. Used by
 # `npm run cluster` and the cluster tests; the dev server (install-temporal-cli.sh) stays the default.
 # Built from the official Go modules (the Go module proxy is reachable where GitHub releases are not);
-# about 6 minutes on 2 cores the first time, skipped when the pinned binaries are already there.
+# 5–10 minutes on 2 cores the first time, 20 s with a warm Go cache, skipped when the binaries are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

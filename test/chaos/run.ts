@@ -7,13 +7,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { machine } from '../../bench/lib/report';
-import { clusterSkipReason } from '../helpers/cluster';
+import { startCluster } from '../../dev/cluster/cluster';
+import { clusterBackend, clusterSkipReason } from '../helpers/cluster';
 import { NetworkHost } from '../helpers/netns';
 import { networkCut } from './network';
 import { refusals, serverRestart, topFaults, workerCrashes, type ChaosReport } from './scenarios';
 
 const scale = Number(process.env.CHAOS_SCALE ?? 1);
 const n = (count: number) => Math.max(4, Math.round(count * scale));
+/** Scenario names say where they ran when it was not the dev server. */
+const label = (report: ChaosReport): ChaosReport => ({ ...report, scenario: `full server + PostgreSQL: ${report.scenario}` });
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -33,8 +36,22 @@ async function main(): Promise<void> {
   await run(() => topFaults(n(40), { ispErrorRate: 0.3 }, 'isp errors (30%)'));
   await run(() => topFaults(n(40), { rateLimit: { callsPerSecond: 20, banSeconds: 2 } }, 'rate limit 20 calls/s with 2 s bans'));
   await run(() => refusals(n(20)));
+  // The production topology: the full server on PostgreSQL (dev/cluster), one cluster for these three.
+  const clusterSkip = clusterSkipReason();
+  if (clusterSkip) console.log(`\n== full-server runs skipped: ${clusterSkip}`);
+  else {
+    const cluster = await startCluster({ retention: '1d' });
+    try {
+      const backend = clusterBackend(cluster);
+      await run(async () => label(await workerCrashes(n(100), 3, { workers: 2, backend })));
+      await run(async () => label(await serverRestart(n(60), { backend })));
+      await run(async () => label(await serverRestart(n(60), { backend, fault: 'database' })));
+    } finally {
+      await cluster.stop();
+    }
+  }
   // The worker in a network namespace of its own, on the full server (needs root and the cluster's binaries).
-  const networkSkip = clusterSkipReason() || NetworkHost.skipReason();
+  const networkSkip = clusterSkip || NetworkHost.skipReason();
   if (networkSkip) console.log(`\n== network cuts skipped: ${networkSkip}`);
   else {
     await run(() => networkCut(n(40), 'temporal', 60));
