@@ -40,7 +40,6 @@ export async function networkCut(workOrders: number, cut: CutLink, seconds: numb
 
       host.cut(cut);
       const cutAt = Date.now();
-      const callsAtCut = r.sandbox.calls().length;
       let firstUnready: number | undefined;
       while (Date.now() - cutAt < seconds * 1000) {
         if (!(await ready()) && firstUnready === undefined) firstUnready = Date.now() - cutAt;
@@ -48,8 +47,13 @@ export async function networkCut(workOrders: number, cut: CutLink, seconds: numb
       }
       host.restore(cut);
       const restoredAt = Date.now();
-      const callsDuringCut = r.sandbox.calls().length - callsAtCut;
-      notes.push(`${cut === 'temporal' ? 'worker ↔ Temporal' : 'worker ↔ TOP gateway'} cut (packets dropped) for ${seconds} s after ${((cutAt - started) / 1000).toFixed(1)} s; ${callsDuringCut} calls reached the gateway meanwhile`);
+      // Requests already on the wire when the link was cut may still land in its first moment.
+      const landed = (from: number, to: number) => r.sandbox.calls().filter((c) => c.receivedAt >= from && c.receivedAt < to).length;
+      const inFirstSecond = landed(cutAt, cutAt + 1000);
+      notes.push(
+        `${cut === 'temporal' ? 'worker ↔ Temporal' : 'worker ↔ TOP gateway'} cut (packets dropped) for ${seconds} s after ${((cutAt - started) / 1000).toFixed(1)} s; ` +
+          `${inFirstSecond} calls already under way landed in its first second; ${landed(cutAt + 1000, restoredAt)} calls reached the gateway after that`,
+      );
       if (cut === 'temporal') {
         if (firstUnready === undefined) problems.push('readiness stayed ready while the worker was cut off from Temporal');
         else notes.push(`readiness said not-ready ${(firstUnready / 1000).toFixed(1)} s into the cut`);
