@@ -1,5 +1,5 @@
-# The work-order worker (and, from the same image, the TOP sandbox, the codec server and the search
-# attribute set-up). Build: docker build -t taobao-work-orders .
+# The work-order worker (and, from the same image, the TOP sandbox and the codec server).
+# Build: docker build -t taobao-work-orders .
 FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
