@@ -10,12 +10,12 @@
  * The scale-out ratio is a cell's throughput over the 1-worker figure on the same server. Everything —
  * server, PostgreSQL, workers, sandbox, this driver — shares the machine's cores, and that bounds it.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuMs, cpuMsWithChildren, type Child } from '../dev/processes';
 import { workflowIdFor } from '../src/client';
 import { closingHops, type History } from './lib/history';
 import { percentile, report, type Row } from './lib/report';
 import { pool, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
+import { batchIds, runWorkOrder } from './lib/work-order-load';
 
 const N = Number(process.env.BENCH_WORK_ORDERS ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -33,8 +33,6 @@ interface Cell {
   cpuTemporal: number[];
 }
 
-const sample = (id: string) => ({ workOrderId: id, seller: 'seller-a', identification: { detailOrderId: '194467217119131', refundId: '147822831913191' }, alime: { asyncCode: `ac-${id}` } });
-const ids = (prefix: string) => Array.from({ length: N }, (_, i) => `${prefix}-${i}-${Date.now().toString(36)}`);
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -48,28 +46,17 @@ async function runCell(stack: BenchStack, cell: Cell, round: number): Promise<vo
   for (let i = 0; i < cell.workers; i++) workers.push(await stack.startWorker(WORKER_ENTRIES.ours, taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: '1000' }));
   const workOrders = stack.workOrders(taskQueue);
   try {
-    const batch = ids(`tp-${taskQueue}`);
+    const batch = batchIds(`tp-${taskQueue}`, N);
     const workersCpu = () => workers.reduce((sum, w) => sum + cpuMs(w.process.pid!), 0);
     const before = { workers: workersCpu(), temporal: temporalCpu(stack) };
     const started = performance.now();
-    await pool(batch, IN_FLIGHT, async (id) => {
-      await workOrders.start(sample(id));
-      await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
-      await workOrders.complete(id, { resultMessage: 'done' });
-      await workOrders.result(id);
-    });
+    await pool(batch, IN_FLIGHT, (id) => runWorkOrder(workOrders, id));
     cell.rates.push(N / ((performance.now() - started) / 1000));
     cell.cpuWorkers.push((workersCpu() - before.workers) / N);
     cell.cpuTemporal.push((temporalCpu(stack) - before.temporal) / N);
 
-    const loaded = ids(`load-${taskQueue}`);
-    await pool(loaded, IN_FLIGHT, async (id) => {
-      await workOrders.start(sample(id));
-      await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
-      await sleep(THINK_MS);
-      await workOrders.complete(id, { resultMessage: 'done' });
-      await workOrders.result(id);
-    });
+    const loaded = batchIds(`load-${taskQueue}`, N);
+    await pool(loaded, IN_FLIGHT, (id) => runWorkOrder(workOrders, id, THINK_MS));
     const histories: History[] = [];
     await pool(loaded, 16, async (id) => void histories.push(await stack.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()));
     cell.closing.push(histories.map((h) => closingHops(h)!.signalToActivityStart));

@@ -21,6 +21,7 @@ import { closingHops, historyCounts, type ClosingHops, type History } from './li
 import { histogramMean, scrape } from './lib/prometheus';
 import { percentile, report, table, type Row } from './lib/report';
 import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
+import { batchIds, benchWorkOrder, runWorkOrder } from './lib/work-order-load';
 
 const N = Number(process.env.BENCH_WORK_ORDERS ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -66,15 +67,6 @@ const subject = (name: SubjectName, entry: string): Subject => ({
   cpu: { worker: [], server: [], sandbox: [] },
 });
 
-const sample = (id: string) => ({
-  workOrderId: id,
-  seller: 'seller-a',
-  identification: { detailOrderId: '194467217119131', refundId: '147822831913191' },
-  alime: { asyncCode: `ac-${id}` },
-});
-
-const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}-${Date.now().toString(36)}`);
-
 async function histories(stack: BenchStack, workOrderIds: string[]): Promise<History[]> {
   const found: History[] = [];
   await pool(workOrderIds, 16, async (id) => void found.push(await stack.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()));
@@ -82,16 +74,11 @@ async function histories(stack: BenchStack, workOrderIds: string[]): Promise<His
 }
 
 async function throughput(stack: BenchStack, s: Subject, workOrders: WorkOrderClient, round: number): Promise<void> {
-  const batch = ids(`tp${round}-${s.name}`, N);
+  const batch = batchIds(`tp${round}-${s.name}`, N);
   const processes = { worker: s.worker!, server: stack.server, sandbox: stack.sandbox };
   const cpuBefore = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, cpuMs(child.process.pid!)]));
   const started = performance.now();
-  await pool(batch, IN_FLIGHT, async (id) => {
-    await workOrders.start(sample(id));
-    await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
-    await workOrders.complete(id, { resultMessage: 'done' });
-    await workOrders.result(id);
-  });
+  await pool(batch, IN_FLIGHT, (id) => runWorkOrder(workOrders, id));
   s.rates.push(N / ((performance.now() - started) / 1000));
   for (const [name, child] of Object.entries(processes)) s.cpu[name as keyof Subject['cpu']].push((cpuMs(child.process.pid!) - cpuBefore[name]!) / N);
   if (!s.counts) {
@@ -101,14 +88,8 @@ async function throughput(stack: BenchStack, s: Subject, workOrders: WorkOrderCl
 }
 
 async function underLoad(stack: BenchStack, s: Subject, workOrders: WorkOrderClient, round: number): Promise<void> {
-  const batch = ids(`load${round}-${s.name}`, N);
-  await pool(batch, IN_FLIGHT, async (id) => {
-    await workOrders.start(sample(id));
-    await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
-    await sleep(THINK_MS);
-    await workOrders.complete(id, { resultMessage: 'done' });
-    await workOrders.result(id);
-  });
+  const batch = batchIds(`load${round}-${s.name}`, N);
+  await pool(batch, IN_FLIGHT, (id) => runWorkOrder(workOrders, id, THINK_MS));
   const hops = (await histories(stack, batch)).map((history) => closingHops(history)!);
   s.loaded.push(hops.map((h) => h.signalToActivityStart));
   s.loadedBusy += hops.filter((h) => h.busy).length;
@@ -116,8 +97,8 @@ async function underLoad(stack: BenchStack, s: Subject, workOrders: WorkOrderCli
 
 async function idle(stack: BenchStack, s: Subject, workOrders: WorkOrderClient): Promise<void> {
   const before = await scrape(s.metricsUrl!);
-  for (const id of ids(`idle-${s.name}`, IDLE_SAMPLES)) {
-    await workOrders.start(sample(id));
+  for (const id of batchIds(`idle-${s.name}`, IDLE_SAMPLES)) {
+    await workOrders.start(benchWorkOrder(id));
     await workOrders.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
     await sleep(THINK_MS);
     const sent = Date.now();

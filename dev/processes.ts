@@ -10,15 +10,35 @@ import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes
 
 const ROOT = resolve(__dirname, '..');
 
-export async function freePort(): Promise<number> {
-  return await new Promise((resolvePort, reject) => {
+/** Binds `port` on `host` and lets it go: the port it got, or undefined when that one is taken. */
+function probePort(port: number, host: string): Promise<number | undefined> {
+  return new Promise((resolvePort) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
+    server.once('error', () => resolvePort(undefined));
+    server.listen(port, host, () => {
+      const bound = (server.address() as { port: number }).port;
+      server.close(() => resolvePort(bound));
     });
   });
+}
+
+/**
+ * A free port on `host`: the kernel's choice (from its ephemeral range), or with `below`, a random one
+ * between 20000 and `below` — for the full Temporal server, which keeps membership ports in a smallint
+ * column and fails at start on ephemeral ones. The kernel never hands out that range by itself, so
+ * another process's connections cannot take the port meanwhile.
+ */
+export async function freePort(options: { host?: string; below?: number } = {}): Promise<number> {
+  const { host = '127.0.0.1', below } = options;
+  if (below === undefined) {
+    const port = await probePort(0, host);
+    if (port === undefined) throw new Error(`cannot bind a port on ${host}`);
+    return port;
+  }
+  for (;;) {
+    const port = await probePort(20_000 + Math.floor(Math.random() * (below - 20_000)), host);
+    if (port !== undefined) return port;
+  }
 }
 
 /** Resident memory of a process, from /proc (Linux). */
@@ -82,30 +102,42 @@ export function track(child: ChildProcess, stopSignal: NodeJS.Signals = 'SIGTERM
 }
 
 /**
+ * Waits until the Temporal frontend at `address` answers, while `child` (the server) runs: false if it
+ * exited or `timeoutMs` passed first.
+ */
+export async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await connection.close();
+      }
+    } catch {
+      await sleep(100);
+    }
+  }
+  return false;
+}
+
+/**
  * `temporal server start-dev` on a SQLite file with the pragmas the SDK's own stress CI uses, as a child
  * process we can measure. Returns once it accepts connections.
  */
-export async function startDevServer(reuse: { port?: number; db?: string; ip?: string } = {}): Promise<Child & { address: string; port: number; db: string }> {
+export async function startDevServer(reuse: { port?: number; db?: string } = {}): Promise<Child & { address: string; port: number; db: string }> {
   const cli = temporalCliPath();
   if (!cli) throw new Error('no temporal CLI: run scripts/install-temporal-cli.sh');
-  const ip = reuse.ip ?? '127.0.0.1';
   const port = reuse.port ?? (await freePort());
   const db = reuse.db ?? join(mkdtempSync(join(tmpdir(), 'temporal-')), 'temporal.db');
-  const args = ['server', 'start-dev', '--headless', '--ip', ip, '--port', String(port), '--log-level', 'error', '--db-filename', db];
+  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', '--db-filename', db];
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
   for (const key of WORK_ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   const child = spawn(cli, args, { stdio: 'ignore' });
-  const address = `${ip}:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      return { ...track(child), address, port, db };
-    } catch {
-      await sleep(200);
-    }
-  }
+  const address = `127.0.0.1:${port}`;
+  if (await waitForFrontend(address, child, 30_000)) return { ...track(child), address, port, db };
   child.kill('SIGKILL');
   throw new Error('the dev server did not start');
 }

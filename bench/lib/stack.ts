@@ -106,23 +106,13 @@ export async function startBenchStack(options: { cluster?: boolean } = {}): Prom
   };
 }
 
-/** The local cluster shaped like the dev server's Child: its address, its process, stop. */
+/** The local cluster in the dev server's place: its address, its processes (for CPU time), stop. */
 async function clusterAsServer() {
   const cluster = await startCluster({ retention: '1d' });
   return {
     address: cluster.address,
-    process: {
-      get pid() {
-        return cluster.server.pid; // a restarted server is a new process
-      },
-    },
-    database: {
-      process: {
-        get pid() {
-          return cluster.postgres.pid;
-        },
-      },
-    },
+    process: { pid: cluster.server.pid },
+    database: { process: { pid: cluster.postgres.pid } },
     stop: () => cluster.stop(),
   };
 }

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { freePort } from '../processes';
 import { findClusterBinaries, type ClusterBinaries } from './binaries';
 import { LocalPostgres } from './postgres';
 import { LocalTemporalServer, serverEnvironment } from './temporal-server';
@@ -38,26 +38,12 @@ export interface LocalCluster {
   stop(): Promise<void>;
 }
 
+/** The server stores membership ports in a smallint column: every port of the cluster stays below it. */
+const SMALLINT_PORTS = 32_768;
+
 const DB_USER = 'temporal';
 // A loopback-only development database; a real deployment sets its own (POSTGRES_PWD in compose).
 const DB_PASSWORD = 'temporal';
-
-/**
- * A free port below 32768. The server records its membership ports in a smallint column, so the
- * kernel's ephemeral ports (32768 and up, what port 0 gives) make it fail at start; this range is also
- * one the kernel never hands out by itself, so another process's connections cannot take it meanwhile.
- */
-async function freeLowPort(host: string): Promise<number> {
-  for (;;) {
-    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((answer) => {
-      const probe = createServer();
-      probe.once('error', () => answer(false));
-      probe.listen(candidate, host, () => probe.close(() => answer(true)));
-    });
-    if (free) return candidate;
-  }
-}
 
 /**
  * Runs one step of deploy/temporal/setup.sh, the script docker-compose's admin-tools services run, with
@@ -88,15 +74,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
   const namespace = options.namespace ?? 'default';
   const toolDirs = [binaries.sqlToolDir, dirname(binaries.temporalCli)];
 
-  const postgresPort = await freeLowPort('127.0.0.1');
+  const postgresPort = await freePort({ below: SMALLINT_PORTS });
   const postgres = new LocalPostgres({ binDir: binaries.postgresBinDir, dir: join(dir, 'postgresql'), port: postgresPort, user: DB_USER, password: DB_PASSWORD });
   postgres.init();
   await postgres.start();
 
-  const database = { POSTGRES_SEEDS: '127.0.0.1', DB_PORT: String(postgresPort), POSTGRES_USER: DB_USER, POSTGRES_PWD: DB_PASSWORD };
   try {
-    await runSetup('schema', database, toolDirs);
-    const port = () => freeLowPort(host);
+    const port = () => freePort({ host, below: SMALLINT_PORTS });
     const env = serverEnvironment({
       database: { host: '127.0.0.1', port: postgresPort, user: DB_USER, password: DB_PASSWORD },
       host,
@@ -115,6 +99,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
       historyShards: options.historyShards ?? 4,
       dynamicConfigFile: DYNAMIC_CONFIG,
     });
+    // setup.sh reads the database by the same variable names as the server, as in compose.
+    await runSetup('schema', { ...env }, toolDirs);
     const server = new LocalTemporalServer(binaries.temporalServer, env, dir);
     await server.start();
     try {

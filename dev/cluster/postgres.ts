@@ -54,8 +54,7 @@ export class LocalPostgres {
     chmodSync(dir, 0o755); // the server's user must reach its data directory inside it
     const passwordFile = join(dir, 'initdb-password');
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-    if (this.#runAs) chownSync(dir, this.#runAs.uid, this.#runAs.gid);
-    if (this.#runAs) chownSync(passwordFile, this.#runAs.uid, this.#runAs.gid);
+    if (this.#runAs) for (const path of [dir, passwordFile]) chownSync(path, this.#runAs.uid, this.#runAs.gid);
     const result = spawnSync(
       join(binDir, 'initdb'),
       ['-D', this.dataDir, '-U', user, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C'],

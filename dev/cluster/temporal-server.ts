@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
-import { track, type Child } from '../processes';
+import { track, waitForFrontend, type Child } from '../processes';
 
 /**
  * The full Temporal server (frontend, history, matching and worker services in one process) as the
@@ -112,20 +110,9 @@ export class LocalTemporalServer {
     const log = openSync(this.#logFile, 'a');
     const child = spawn(this.#binary, ['start'], { env: { ...this.#env, PATH: process.env.PATH }, stdio: ['ignore', log, log] });
     this.#child = track(child);
-    for (let i = 0; i < 600; i++) {
-      if (child.exitCode !== null) throw new Error(`the Temporal server exited with ${child.exitCode}; see ${this.#logFile}`);
-      try {
-        const connection = await Connection.connect({ address: this.address, connectTimeout: 1000 });
-        try {
-          await connection.workflowService.getSystemInfo({});
-          return;
-        } finally {
-          await connection.close();
-        }
-      } catch {
-        await sleep(100);
-      }
-    }
+    if (await waitForFrontend(this.address, child, 60_000)) return;
+    if (child.exitCode !== null) throw new Error(`the Temporal server exited with ${child.exitCode}; see ${this.#logFile}`);
+    await this.#child.kill();
     throw new Error(`the Temporal server did not answer in 60 s; see ${this.#logFile}`);
   }
 

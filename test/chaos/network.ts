@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster } from '../../dev/cluster/cluster';
 import { clusterBackend } from '../helpers/cluster';
+import { eventually } from '../helpers/stack';
 import { NetworkHost } from '../helpers/netns';
 import { drive, rig, settle, summarise, type ChaosReport } from './scenarios';
 
@@ -20,7 +21,7 @@ export async function networkCut(workOrders: number, cut: CutLink, seconds: numb
   const host = NetworkHost.create(['temporal', 'top']);
   // The readiness endpoint is asked over the link that stays up.
   const readyz = `http://${host.link(cut === 'temporal' ? 'top' : 'temporal').peerIp}:${HEALTH_PORT}/readyz`;
-  const ready = async () => (await fetch(readyz, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => undefined)) ?? false;
+  const ready = () => fetch(readyz, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false);
   const cluster = await startCluster({ host: host.link('temporal').hostIp, retention: '1d' }).catch((error: unknown) => {
     host.destroy();
     throw error;
@@ -63,8 +64,7 @@ export async function networkCut(workOrders: number, cut: CutLink, seconds: numb
       await driving;
       const settled = await settle(r.client, ids, 240_000);
       notes.push(`all settled ${((Date.now() - restoredAt) / 1000).toFixed(1)} s after the link came back`);
-      let readyAgain = false;
-      for (let i = 0; i < 30 && !readyAgain; i++) readyAgain = (await ready()) || (await sleep(1000), false);
+      const readyAgain = await eventually(async () => ((await ready()) ? true : undefined), 'ready again', 30_000).catch(() => false);
       if (!readyAgain) problems.push('the worker did not become ready again within 30 s of the link coming back');
       return summarise(`network: worker cut off from ${cut === 'temporal' ? 'Temporal' : 'the TOP gateway'} for ${seconds} s`, r.sandbox, ids, settled, started, notes, problems);
     } finally {

@@ -46,9 +46,9 @@ export interface TemporalBackend {
   close(): Promise<void>;
 }
 
-/** A dev server of its own, on a SQLite file, as `npm test`'s fast subset runs; on loopback unless `ip` says. */
-export async function devServerBackend(ip?: string): Promise<TemporalBackend> {
-  let server = await startDevServer({ ip });
+/** A dev server of its own, on a SQLite file, as `npm test`'s fast subset runs. */
+export async function devServerBackend(): Promise<TemporalBackend> {
+  let server = await startDevServer();
   return {
     address: server.address,
     namespace: 'default',
@@ -56,7 +56,7 @@ export async function devServerBackend(ip?: string): Promise<TemporalBackend> {
       const { port, db } = server;
       await server.kill();
       await sleep(2000);
-      server = await startDevServer({ port, db, ip });
+      server = await startDevServer({ port, db });
       return 'dev server killed and restarted on the same database file';
     },
     close: () => server.stop(),

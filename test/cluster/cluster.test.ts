@@ -4,19 +4,12 @@
  * Skipped, with the reason, only where the server or PostgreSQL cannot be had (`.ci/run` installs both).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { WorkOrderClient } from '../../src/client';
-import { loadConfig } from '../../src/config';
-import { SANDBOX_DEFAULTS, TopSandbox } from '../../src/sandbox/server';
-import { createWorker } from '../../src/worker';
 import { serverRestart, workerCrashes, type ChaosReport } from '../chaos/scenarios';
 import { clusterBackend, clusterSkipReason, startTestCluster } from '../helpers/cluster';
-import { eventually } from '../helpers/stack';
+import { eventually, startProduct } from '../helpers/stack';
 import { installQuietRuntime } from '../helpers/temporal';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
@@ -31,31 +24,14 @@ describe('on the full Temporal server with PostgreSQL', { skip: clusterSkipReaso
   const cluster = await startTestCluster();
 
   it('runs a work order’s whole life and finds it by WorkOrderStatus and WorkOrderNode in SQL visibility', async () => {
-    const sandbox = new TopSandbox();
-    await sandbox.start();
-    const sessionsFile = join(mkdtempSync(join(tmpdir(), 'cluster-sessions-')), 'sessions.json');
-    writeFileSync(sessionsFile, JSON.stringify({ 'seller-a': Object.keys(SANDBOX_DEFAULTS.sessions)[0] }));
-    const config = loadConfig({
-      TEMPORAL_NAMESPACE: cluster.namespace,
-      TEMPORAL_TASK_QUEUE: `cluster-${newWorkOrderId('q')}`,
-      TOP_GATEWAY_URL: sandbox.gatewayUrl,
-      TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
-      TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
-      TOP_SESSIONS_FILE: sessionsFile,
-    });
     const nativeConnection = await NativeConnection.connect({ address: cluster.address });
-    const { worker, top } = await createWorker(config, nativeConnection, { namespace: cluster.namespace });
-    const running = worker.run();
     const connection = await Connection.connect({ address: cluster.address });
+    const { sandbox, client, stop } = await startProduct({ connection, nativeConnection, namespace: cluster.namespace });
     after(async () => {
-      worker.shutdown();
-      await running;
-      await top.close();
+      await stop();
       await nativeConnection.close();
       await connection.close();
-      await sandbox.close();
     });
-    const client = new WorkOrderClient(new Client({ connection, namespace: cluster.namespace }), config.TEMPORAL_TASK_QUEUE);
 
     const input = fullWorkOrder(newWorkOrderId('CLUSTER'));
     const id = input.workOrderId;

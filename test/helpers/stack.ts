@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { Client } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { codecFromEnvironment, encryptingDataConverter } from '../../src/codec/aes-gcm-codec';
 import { WorkOrderClient } from '../../src/client';
@@ -36,19 +37,30 @@ export interface StackOptions {
   temporal?: Omit<LocalTemporalOptions, 'searchAttributes'>;
 }
 
+/** A Temporal that is already running, as the product's worker and client reach it. */
+export interface TemporalConnections {
+  connection: Connection;
+  nativeConnection: NativeConnection;
+  namespace?: string;
+}
+
+export type Product = Omit<Stack, 'env'> & {
+  /** Stops the worker and the sandbox (not Temporal): before the server they talk to. */
+  stop: () => Promise<void>;
+};
+
 /**
- * The real product for one test file: a Temporal dev server, the TOP sandbox, and the worker built by
- * src/worker.ts with a configuration that points at both. Everything stops when the file ends.
+ * The product on a running Temporal: the TOP sandbox, the worker built by src/worker.ts with a
+ * configuration that points at both, and a client built as WorkOrderClient.fromEnvironment builds it.
  */
-export async function startStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
-  installQuietRuntime();
-  const env = await startLocalTemporal({ ...options.temporal, searchAttributes: WORK_ORDER_SEARCH_ATTRIBUTES });
+export async function startProduct(temporal: TemporalConnections, overrides: Record<string, string> = {}, options: Pick<StackOptions, 'tracing'> = {}): Promise<Product> {
   const sandbox = new TopSandbox();
   await sandbox.start();
   const sessionsFile = join(mkdtempSync(join(tmpdir(), 'wo-sessions-')), 'sessions.json');
   const writeSessions = (sessions: Record<string, string>) => writeFileSync(sessionsFile, JSON.stringify(sessions));
   writeSessions(DEFAULT_SESSIONS);
   const config = loadConfig({
+    ...(temporal.namespace ? { TEMPORAL_NAMESPACE: temporal.namespace } : {}),
     TEMPORAL_TASK_QUEUE: `work-orders-${randomUUID()}`,
     TOP_GATEWAY_URL: sandbox.gatewayUrl,
     TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
@@ -58,25 +70,44 @@ export async function startStack(overrides: Record<string, string> = {}, options
     WORKER_SHUTDOWN_GRACE_MS: '2000',
     ...overrides,
   });
-  const { worker, top } = await createWorker(config, env.nativeConnection, { tracing: options.tracing });
+  const { worker, top } = await createWorker(config, temporal.nativeConnection, { namespace: temporal.namespace, tracing: options.tracing });
   const running = worker.run();
-  // One hook, in reverse order of start: the worker must stop before the server it talks to.
-  after(async () => {
-    worker.shutdown();
-    await running;
-    await top.close();
-    await sandbox.close();
-    await env.teardown();
-  });
-  // Built like WorkOrderClient.fromEnvironment builds it: tracing interceptors, and with payload
-  // encryption configured, the same codec as the worker.
+  // Tracing interceptors, and with payload encryption configured, the same codec as the worker.
   const codec = codecFromEnvironment(config);
   const temporalClient = new Client({
-    connection: env.connection,
+    connection: temporal.connection,
+    namespace: temporal.namespace,
     dataConverter: codec ? encryptingDataConverter(codec) : undefined,
     interceptors: tracingClientInterceptors(),
   });
-  return { env, sandbox, client: new WorkOrderClient(temporalClient, config.TEMPORAL_TASK_QUEUE), config, writeSessions };
+  return {
+    sandbox,
+    client: new WorkOrderClient(temporalClient, config.TEMPORAL_TASK_QUEUE),
+    config,
+    writeSessions,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await top.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/**
+ * The real product for one test file: a Temporal dev server, and on it the product (startProduct).
+ * Everything stops when the file ends.
+ */
+export async function startStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
+  installQuietRuntime();
+  const env = await startLocalTemporal({ ...options.temporal, searchAttributes: WORK_ORDER_SEARCH_ATTRIBUTES });
+  const { stop, ...product } = await startProduct(env, overrides, options);
+  // One hook, in reverse order of start: the worker must stop before the server it talks to.
+  after(async () => {
+    await stop();
+    await env.teardown();
+  });
+  return { env, ...product };
 }
 
 /** Polls `probe` until it returns a value that is not undefined (bounded: a test never hangs). */
