@@ -59,7 +59,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     interceptors: {
       // Outermost first: the span covers the whole attempt; the retry decision wraps the metrics, which
       // still see the original TopError.
-      activity: [tracing.activityInterceptor, topFailureInterceptor, topMetricsInterceptor],
+      activity: [tracing.activityInterceptor, topFailureInterceptor, topMetricsInterceptor(Runtime.instance().metricMeter)],
       // Only used when bundling here; a prebuilt bundle has them built in (scripts/bundle-workflows.ts).
       workflowModules: config.WORKFLOW_BUNDLE_PATH ? undefined : [...WORKFLOW_INTERCEPTOR_MODULES],
     },

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { alimiProgressNotify, bcpushEventEmit, rdcIdentificationCaseUpdate, type TopCallOptions, type TopClient } from '../top';
+import { alimiProgressNotify, bcpushEventEmit, rdcIdentificationCaseUpdate, TopError, type TopCallOptions, type TopClient } from '../top';
 import { DEFAULT_STATUS_CODES, type WorkOrderStatusCodes } from '../work-order/events';
 import { SessionNotFoundError, type SessionStore } from './sessions';
 import { aliMeNotifyParams, caseUpdateParams, eventEmitParams, type AliMeNotificationInput, type CaseUpdateInput, type EmitEventInput } from './top-requests';
@@ -20,10 +20,16 @@ export interface ActivityDependencies {
  * (top-requests.ts), sent with the seller's session key and the activity's cancellation and time limits.
  */
 export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_CODES }: ActivityDependencies) {
-  const sessionOf = async (seller: string): Promise<string> => {
+  /** Calls TOP with the seller's session key; a refused key is not used again before the store is re-read. */
+  const withSession = async (seller: string, call: (session: string) => Promise<unknown>): Promise<void> => {
     const session = await sessions.sessionFor(seller);
     if (!session) throw new SessionNotFoundError(seller);
-    return session;
+    try {
+      await call(session);
+    } catch (error) {
+      if (error instanceof TopError && error.classification === 'authorization') sessions.keyRejected(seller);
+      throw error;
+    }
   };
   /**
    * Per call: cancellation aborts the HTTP call (worker shutdown, timeout, cancellation); a call held by a
@@ -42,11 +48,11 @@ export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_C
 
   return {
     async emitWorkOrderEvent(input: EmitEventInput): Promise<void> {
-      await bcpushEventEmit(top, eventEmitParams(input, statusCodes), callOptions(await sessionOf(input.seller)));
+      await withSession(input.seller, (session) => bcpushEventEmit(top, eventEmitParams(input, statusCodes), callOptions(session)));
     },
 
     async updateIdentificationCase(input: CaseUpdateInput): Promise<void> {
-      await rdcIdentificationCaseUpdate(top, caseUpdateParams(input), callOptions(await sessionOf(input.seller)));
+      await withSession(input.seller, (session) => rdcIdentificationCaseUpdate(top, caseUpdateParams(input), callOptions(session)));
     },
 
     async notifyAliMe(input: AliMeNotificationInput): Promise<void> {
