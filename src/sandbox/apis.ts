@@ -27,7 +27,7 @@ const isJsonText = (text: string): boolean => {
   }
 };
 
-/** A 64-bit id: a JSON number (kept exact by the lossless parser) or digits in a string. */
+/** A 64-bit id: a JSON number (kept exact by the parser, see top/json.ts) or digits in a string. */
 const wireId = z.union([z.string().regex(/^\d{1,19}$/), z.int().nonnegative()]).transform(String);
 const wireText = z.string().min(1);
 const wireJsonText = z.string().refine(isJsonText, 'must be JSON text');

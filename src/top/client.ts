@@ -119,12 +119,12 @@ export class TopClient {
   ): Promise<T> {
     const held = this.#admit(method, options);
     if (held) await held;
-    // Stamped and signed only now: a held call must not leave with a stale timestamp.
-    const params = toWireParams({
-      ...businessParams,
+    // Stamped and signed only now: a held call must not leave with a stale timestamp. The system
+    // parameters are written last, so no business parameter of the same name can replace one.
+    const params = toWireParams({ ...businessParams, session: options.session });
+    Object.assign(params, {
       method,
       app_key: this.appKey,
-      session: options.session,
       timestamp: formatTopTime(this.#now()),
       format: 'json',
       v: '2.0',

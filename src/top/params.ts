@@ -1,8 +1,7 @@
-import { LosslessNumber } from 'lossless-json';
-import { stringifyJson } from './json';
+import { isJsonInteger, stringifyJson, type JsonInteger } from './json';
 
 /** What a TOP parameter may hold before it is put on the wire. */
-export type TopParamValue = string | number | boolean | bigint | LosslessNumber | readonly TopParamValue[] | object | null | undefined;
+export type TopParamValue = string | number | boolean | bigint | JsonInteger | readonly TopParamValue[] | object | null | undefined;
 
 /**
  * Turns parameters into the exact strings that are signed and sent. Null, undefined, empty and
@@ -27,7 +26,7 @@ function toWireValue(value: TopParamValue): string | undefined {
     return String(value);
   }
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value instanceof LosslessNumber) return value.toString();
+  if (isJsonInteger(value)) return value.rawJSON;
   if (Array.isArray(value)) return (value as readonly TopParamValue[]).map((item) => toWireValue(item) ?? '').join(',');
   return stringifyJson(value);
 }
