@@ -8,7 +8,7 @@ import { WorkOrderClient } from '../../src/client';
 import { forEachBounded } from '../../src/for-each-bounded';
 import { loadConfig, type Config } from '../../src/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
-import { freePort, startDevServer, startNode, type Child, type CommandWrapper } from '../../dev/processes';
+import { freePort, startDevServer, startNode, type Child } from '../../dev/processes';
 import { startCluster } from '../../dev/cluster/cluster';
 
 /** Ours as `npm run worker` runs it, and the baseline built the same way (bench/lib/baseline-worker.ts). */
@@ -27,7 +27,7 @@ export interface BenchStack {
   config(overrides?: Record<string, string>): Config;
   workOrders(taskQueue: string): WorkOrderClient;
   /** A worker in its own process, so its memory can be measured alone; metrics and health endpoints off. */
-  startWorker(entry: string, taskQueue: string, env?: NodeJS.ProcessEnv, wrap?: CommandWrapper): Promise<Child>;
+  startWorker(entry: string, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<Child>;
   /**
    * Starts work orders `<taskQueue>-<from>` … `<taskQueue>-<to - 1>` (one TOP call each to open, then
    * waiting, like a work order waiting for goods) and returns once visibility shows `to` of them open.
@@ -73,7 +73,7 @@ export async function startBenchStack(options: { cluster?: boolean } = {}): Prom
         ...overrides,
       }),
     workOrders: (taskQueue) => new WorkOrderClient(client, taskQueue),
-    startWorker: async (entry, taskQueue, env = {}, wrap) =>
+    startWorker: async (entry, taskQueue, env = {}) =>
       await startNode(
         entry,
         {
@@ -89,7 +89,6 @@ export async function startBenchStack(options: { cluster?: boolean } = {}): Prom
           ...env,
         },
         /worker on task queue/,
-        wrap,
       ),
     openWorkOrders: async (taskQueue, from, to) => {
       const workOrders = new WorkOrderClient(client, taskQueue);
