@@ -14,3 +14,10 @@ import { z } from 'zod';
  * the first schema is built: building one here sets them before the SDK freezes what was preloaded.
  */
 export const PRELOADED = [z.object({ defaultsSet: z.string() })];
+
+/**
+ * No generated parsers in workflows: zod compiles a parser per object schema on its first parse, which pays off
+ * over many parses, but here every workflow builds its own schemas and parses each once or twice. Measured on the
+ * throughput benchmark's load: about 1.8 ms less workflow-thread CPU per work order (31.3 → 29.5, 4 rounds).
+ */
+z.config({ jitless: true });
