@@ -32,6 +32,7 @@ export interface WorkerExtras {
 
 /** Builds the worker on a connection; the caller runs it and closes `top` when it has stopped. */
 export async function createWorker(config: Config, connection: NativeConnection, { namespace, tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME }) }: WorkerExtras = {}): Promise<RunningWorker> {
+  const meter = Runtime.instance().metricMeter;
   const sessions = new FileSessionStore(config.TOP_SESSIONS_FILE);
   await sessions.check();
   const top = new TopClient({
@@ -43,7 +44,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     connections: config.TOP_CONNECTIONS,
     callsPerSecond: config.TOP_CALLS_PER_SECOND,
     share: { count: config.TOP_WORKER_COUNT, index: config.TOP_WORKER_INDEX },
-    flowObserver: topFlowMetrics(Runtime.instance().metricMeter),
+    flowObserver: topFlowMetrics(meter),
   });
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
@@ -59,7 +60,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     interceptors: {
       // Outermost first: the span covers the whole attempt; the retry decision wraps the metrics, which
       // still see the original TopError.
-      activity: [tracing.activityInterceptor, topFailureInterceptor, topMetricsInterceptor(Runtime.instance().metricMeter)],
+      activity: [tracing.activityInterceptor, topFailureInterceptor, topMetricsInterceptor(meter)],
       // Only used when bundling here; a prebuilt bundle has them built in (scripts/bundle-workflows.ts).
       workflowModules: config.WORKFLOW_BUNDLE_PATH ? undefined : [...WORKFLOW_INTERCEPTOR_MODULES],
     },

@@ -113,9 +113,19 @@ describe('client ↔ sandbox round trips', async () => {
     assert.equal(param.detail_order_id, '1234567890123456789');
   });
 
+  it('a business parameter named like a system parameter cannot replace it', async () => {
+    const before = sandbox.calls().length;
+    const notify = { work_order_notify_dxm_command: JSON.stringify({ async_code: 'a', gmt_time: '2025-03-20 00:00:00', completed: false, work_order_id: 'W-SYS' }) };
+    await sandboxClient(sandbox).call(ALIMI_PROGRESS_NOTIFY, { ...notify, method: 'taobao.forged', app_key: 'forged-app', timestamp: '2000-01-01 00:00:00', sign_method: 'none' });
+    const [call] = sandbox.calls({ afterSeq: before });
+    assert.equal(call!.method, ALIMI_PROGRESS_NOTIFY);
+    assert.equal(call!.outcome, 'ok');
+  });
+
   describe('invalid input is rejected before any HTTP call, naming the field', () => {
     const invalid: [string, () => Promise<unknown>, RegExp][] = [
       ['refund id as a Number', () => rdcIdentificationCaseUpdate(sandboxClient(sandbox), { param: { detail_order_id: '1', occur_time: 1, operate_type: 1, operate_tips: 't', outer_case_id: 'c', refund_id: 147822831913191 as unknown as string } }, { session: SELLER_A_SESSION }), /param\.refund_id: must be a decimal string/],
+      ['19-digit id beyond 2^63 − 1', () => rdcIdentificationCaseUpdate(sandboxClient(sandbox), { param: { detail_order_id: '1', occur_time: 1, operate_type: 1, operate_tips: 't', outer_case_id: 'c', refund_id: '9223372036854775808' } }, { session: SELLER_A_SESSION }), /param\.refund_id: exceeds the 64-bit id range/],
       ['20-digit id', () => rdcIdentificationCaseUpdate(sandboxClient(sandbox), { param: { detail_order_id: '12345678901234567890', occur_time: 1, operate_type: 1, operate_tips: 't', outer_case_id: 'c', refund_id: '1' } }, { session: SELLER_A_SESSION }), /param\.detail_order_id/],
       ['operate_type 3', () => rdcIdentificationCaseUpdate(sandboxClient(sandbox), { param: { detail_order_id: '1', occur_time: 1, operate_type: 3 as 1, operate_tips: 't', outer_case_id: 'c', refund_id: '1' } }, { session: SELLER_A_SESSION }), /param\.operate_type: must be 1 \(open\) or 2 \(complete\)/],
       ['missing async_code', () => alimiProgressNotify(sandboxClient(sandbox), { work_order_notify_dxm_command: { gmt_time: new Date(), completed: true, work_order_id: 'W' } as never }), /work_order_notify_dxm_command\.async_code/],
