@@ -91,6 +91,14 @@ async function main(): Promise<void> {
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
   const { worker, top } = await createWorker(config, connection, { namespace, tracing });
+  const reachability = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : new ServerReachability(connection);
+  reachability?.start();
+  const health = reachability && (await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS, reachability));
+  const openGauge =
+    config.WORKER_METRICS_ADDRESS === 'off'
+      ? undefined
+      : reportOpenWorkOrders(new WorkOrderClient(new Client({ connection, namespace })), Runtime.instance().metricMeter, config.WORKER_OPEN_WORK_ORDERS_INTERVAL_MS, logger);
+  // Announced once the health and metrics endpoints listen: supervisors and tests take this line as "started".
   logger.info(`worker on task queue ${config.TEMPORAL_TASK_QUEUE}`, {
     temporal: connectionOptions.address ?? 'localhost:7233',
     namespace: namespace ?? 'default',
@@ -99,13 +107,6 @@ async function main(): Promise<void> {
     health: config.WORKER_HEALTH_ADDRESS,
     tracing: otlpTracesEndpoint(config) ?? 'off',
   });
-  const reachability = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : new ServerReachability(connection);
-  reachability?.start();
-  const health = reachability && (await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS, reachability));
-  const openGauge =
-    config.WORKER_METRICS_ADDRESS === 'off'
-      ? undefined
-      : reportOpenWorkOrders(new WorkOrderClient(new Client({ connection, namespace })), Runtime.instance().metricMeter, config.WORKER_OPEN_WORK_ORDERS_INTERVAL_MS, logger);
   try {
     await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
   } finally {
