@@ -8,7 +8,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { forEachBounded } from './for-each-bounded';
-import { cancellation, completion, parseOrThrow, progressReport, workOrderInput, type CompletionRaw, type ProgressReportRaw, type WorkOrderInputRaw } from './work-order/schemas';
+import { defineWorkOrderSchemas, parseOrThrow, type CompletionRaw, type ProgressReportRaw, type WorkOrderInputRaw } from './work-order/schemas';
 import { DEFAULT_TASK_QUEUE, WORK_ORDER_CLOSED_FAILURE, workflowIdFor, workOrderIdOf } from './work-order/temporal-names';
 import { isFinalStatus, workOrderStatus, type ProgressAck, type WorkOrderView } from './work-order/view';
 import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery } from './workflows/messages';
@@ -23,6 +23,7 @@ export { tracingClientInterceptors } from './client/tracing';
 export { InvalidInputError } from './work-order/schemas';
 export { DEFAULT_TASK_QUEUE, workflowIdFor } from './work-order/temporal-names';
 
+const { workOrderInput, progressReport, completion, cancellation } = defineWorkOrderSchemas();
 const workOrderIdSchema = workOrderInput.shape.workOrderId;
 const batchRetryFilter = z.strictObject({
   seller: queryValue.optional(),

@@ -2,14 +2,15 @@ import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } f
 import { WORKFLOW_INTERCEPTOR_MODULES } from './tracing';
 
 /**
- * Modules each workflow thread evaluates once and shares across its workflows (see workflows/preloaded.ts):
- * with reuseV8Context every other module of the bundle is evaluated again for each cached workflow.
+ * Modules each workflow thread evaluates once and shares across its workflows (with what they import):
+ * with reuseV8Context every other module of the bundle is evaluated again for each cached workflow. Only
+ * modules that keep no per-workflow state belong here; the SDK deep-freezes what they export.
  */
-export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('./workflows/preloaded')];
+export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('./workflows/validation')];
 
 /**
  * The workflow code as production runs it: the work-order workflow with the tracing interceptors built
- * in and zod preloaded. The prebuilt bundle, the replay tests and the chaos rig all use this, so they run
+ * in and the message validation preloaded. The prebuilt bundle, the replay tests and the chaos rig all use this, so they run
  * the same code.
  */
 export async function bundleWorkOrderWorkflows(): Promise<WorkflowBundleWithSourceMap> {

@@ -4,8 +4,10 @@
  * validate them here. `npm run contract` writes them to docs/contract/; the suite checks they are current.
  */
 import { z } from 'zod';
-import { cancellation, completion, progressReport, workOrderInput } from './schemas';
+import { defineWorkOrderSchemas } from './schemas';
 import { progressAck, workOrderView } from './view';
+
+const { workOrderInput, progressReport, completion, cancellation } = defineWorkOrderSchemas();
 
 /** File name (without `.schema.json`) → schema, and whether it describes what is sent (input) or answered (output). */
 const CONTRACT = {

@@ -8,109 +8,121 @@ import { decimalId } from './ids';
 /** Longest JSON text accepted for one node's business data; more belongs in the ISV's own storage. */
 export const MAX_NODE_DATA_BYTES = 8 * 1024;
 
+/**
+ * Builds the schemas. Outside workflows each user builds them once per process (client, contract); in the
+ * workflow sandbox workflows/validation.ts builds them once per workflow thread and keeps them out of reach
+ * of the SDK's deep freeze (zod finishes each schema lazily on its first use, which a frozen one refuses).
+ */
+export function defineWorkOrderSchemas() {
+  const decimal = decimalId();
+
+  const workOrderId = z
+    .string(required('must be a string'))
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits, _ . : - (starting with a letter or digit)');
+
+  /**
+   * Trimmed, non-empty text of at most `max` characters. One schema per length, shared by every field of
+   * that length: zod schemas are immutable, and each one built is memory.
+   */
+  const texts = new Map<number, z.ZodString>();
+  const text = (max: number): z.ZodString => {
+    let schema = texts.get(max);
+    if (!schema) texts.set(max, (schema = z.string(required('must be a string')).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)));
+    return schema;
+  };
+
+  /** A node's business data: a JSON object, bounded in size so it cannot bloat the workflow history. */
+  const nodeData = z
+    .record(z.string(), z.unknown(), required('must be a JSON object'))
+    .refine((data) => utf8Length(JSON.stringify(data)) <= MAX_NODE_DATA_BYTES, `must be at most ${MAX_NODE_DATA_BYTES} bytes of JSON`)
+    .meta({ description: `The node's business data, passed to 店小蜜 as input_params: a JSON object of at most ${MAX_NODE_DATA_BYTES} bytes` });
+
+  /** `2 days`, `36h`, `90m`, or milliseconds. */
+  const duration = z
+    .union([
+      z.int().positive(),
+      z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|seconds?|minutes?|hours?|days?|weeks?)$/i, 'must be a duration such as "48h" or "2 days"'),
+    ])
+    .meta({ description: 'Milliseconds, or a duration such as "48h" or "2 days"' });
+
+  const workOrderInput = z.strictObject({
+    /** The ISV's work order id; the workflow id is derived from it. */
+    workOrderId,
+    /** The seller (shop) whose TOP session key the worker uses. A reference: never the key itself. */
+    seller: text(64).regex(/^[^\s]+$/, 'must not contain spaces'),
+    bizOrderId: decimal.optional(),
+    /** `work_order_type` for Qianniu; the value set is the ISV's agreement with the platform. */
+    workOrderType: text(64).optional(),
+    /** Description sent with the "created" event. */
+    description: text(2000).optional(),
+    buyer: z.strictObject({ nick: text(128).optional(), id: text(64).optional(), openId: text(128).optional() }).optional(),
+    /** Qianniu event routing, passed through to `taobao.bcpush.isv.event.emit`. */
+    qianniu: z
+      .strictObject({
+        sourceName: text(128).optional(),
+        tenantCode: text(128).optional(),
+        bizSceneCode: text(64).optional(),
+        miniappSceneCode: text(64).optional(),
+        planId: text(64).optional(),
+      })
+      .optional(),
+    /** Present when the work order is an identification (鉴定) case: the case is opened and closed with it. */
+    identification: z
+      .strictObject({
+        detailOrderId: decimal,
+        refundId: decimal,
+        /** `outer_case_id`; defaults to the work order id, so retries always name the same case. */
+        caseId: text(64).optional(),
+        openTips: text(500).optional(),
+      })
+      .optional(),
+    /** Present when 店小蜜 (AliMe) opened the work order: its `async_code` and the first node to report. */
+    alime: z
+      .strictObject({
+        asyncCode: text(128),
+        firstNode: text(128).default('created'),
+        firstNodeData: nodeData.optional(),
+      })
+      .optional(),
+    /** A deadline for completion: escalate when it passes, then keep waiting or close as timed out. */
+    sla: z.strictObject({ within: duration, onBreach: z.enum(['keep-waiting', 'close']).default('keep-waiting') }).optional(),
+    /**
+     * Continue-as-new once the history has this many events (the server's own suggestion also counts).
+     * Tests set it tiny; leave it unset in production.
+     */
+    historyEventLimit: z.int().min(10).max(50_000).optional(),
+  });
+
+  const progressReport = z.strictObject({
+    /** The sender's id for this report: a report sent twice is applied once. */
+    progressId: text(128),
+    /** The node code, e.g. `inspecting`. */
+    node: text(128),
+    data: nodeData.optional(),
+  });
+
+  const completion = z.strictObject({
+    resultMessage: text(2000),
+    finalNode: text(128).default('completed'),
+    finalNodeData: nodeData.optional(),
+  });
+
+  const cancellation = z.strictObject({ reason: text(500) });
+
+  return { workOrderInput, progressReport, completion, cancellation };
+}
+
 /** "is required" when missing, else `wrongType`. */
 const required = (wrongType: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : wrongType) });
 
-const workOrderId = z
-  .string(required('must be a string'))
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits, _ . : - (starting with a letter or digit)');
-
-/**
- * Trimmed, non-empty text of at most `max` characters. One schema per length, shared by every field of
- * that length: zod schemas are immutable, and each one built is memory in every cached workflow.
- */
-const texts = new Map<number, z.ZodString>();
-const text = (max: number): z.ZodString => {
-  let schema = texts.get(max);
-  if (!schema) texts.set(max, (schema = z.string(required('must be a string')).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)));
-  return schema;
-};
-
-/** A node's business data: a JSON object, bounded in size so it cannot bloat the workflow history. */
-const nodeData = z
-  .record(z.string(), z.unknown(), required('must be a JSON object'))
-  .refine((data) => utf8Length(JSON.stringify(data)) <= MAX_NODE_DATA_BYTES, `must be at most ${MAX_NODE_DATA_BYTES} bytes of JSON`)
-  .meta({ description: `The node's business data, passed to 店小蜜 as input_params: a JSON object of at most ${MAX_NODE_DATA_BYTES} bytes` });
-
-/** `2 days`, `36h`, `90m`, or milliseconds. */
-const duration = z
-  .union([
-    z.int().positive(),
-    z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|seconds?|minutes?|hours?|days?|weeks?)$/i, 'must be a duration such as "48h" or "2 days"'),
-  ])
-  .meta({ description: 'Milliseconds, or a duration such as "48h" or "2 days"' });
-
-export const workOrderInput = z.strictObject({
-  /** The ISV's work order id; the workflow id is derived from it. */
-  workOrderId,
-  /** The seller (shop) whose TOP session key the worker uses. A reference: never the key itself. */
-  seller: text(64).regex(/^[^\s]+$/, 'must not contain spaces'),
-  bizOrderId: decimalId.optional(),
-  /** `work_order_type` for Qianniu; the value set is the ISV's agreement with the platform. */
-  workOrderType: text(64).optional(),
-  /** Description sent with the "created" event. */
-  description: text(2000).optional(),
-  buyer: z.strictObject({ nick: text(128).optional(), id: text(64).optional(), openId: text(128).optional() }).optional(),
-  /** Qianniu event routing, passed through to `taobao.bcpush.isv.event.emit`. */
-  qianniu: z
-    .strictObject({
-      sourceName: text(128).optional(),
-      tenantCode: text(128).optional(),
-      bizSceneCode: text(64).optional(),
-      miniappSceneCode: text(64).optional(),
-      planId: text(64).optional(),
-    })
-    .optional(),
-  /** Present when the work order is an identification (鉴定) case: the case is opened and closed with it. */
-  identification: z
-    .strictObject({
-      detailOrderId: decimalId,
-      refundId: decimalId,
-      /** `outer_case_id`; defaults to the work order id, so retries always name the same case. */
-      caseId: text(64).optional(),
-      openTips: text(500).optional(),
-    })
-    .optional(),
-  /** Present when 店小蜜 (AliMe) opened the work order: its `async_code` and the first node to report. */
-  alime: z
-    .strictObject({
-      asyncCode: text(128),
-      firstNode: text(128).default('created'),
-      firstNodeData: nodeData.optional(),
-    })
-    .optional(),
-  /** A deadline for completion: escalate when it passes, then keep waiting or close as timed out. */
-  sla: z.strictObject({ within: duration, onBreach: z.enum(['keep-waiting', 'close']).default('keep-waiting') }).optional(),
-  /**
-   * Continue-as-new once the history has this many events (the server's own suggestion also counts).
-   * Tests set it tiny; leave it unset in production.
-   */
-  historyEventLimit: z.int().min(10).max(50_000).optional(),
-});
-
-export const progressReport = z.strictObject({
-  /** The sender's id for this report: a report sent twice is applied once. */
-  progressId: text(128),
-  /** The node code, e.g. `inspecting`. */
-  node: text(128),
-  data: nodeData.optional(),
-});
-
-export const completion = z.strictObject({
-  resultMessage: text(2000),
-  finalNode: text(128).default('completed'),
-  finalNodeData: nodeData.optional(),
-});
-
-export const cancellation = z.strictObject({ reason: text(500) });
-
-export type WorkOrderInput = z.output<typeof workOrderInput>;
-export type WorkOrderInputRaw = z.input<typeof workOrderInput>;
-export type ProgressReport = z.output<typeof progressReport>;
-export type ProgressReportRaw = z.input<typeof progressReport>;
-export type Completion = z.output<typeof completion>;
-export type CompletionRaw = z.input<typeof completion>;
-export type Cancellation = z.output<typeof cancellation>;
+export type WorkOrderSchemas = ReturnType<typeof defineWorkOrderSchemas>;
+export type WorkOrderInput = z.output<WorkOrderSchemas['workOrderInput']>;
+export type WorkOrderInputRaw = z.input<WorkOrderSchemas['workOrderInput']>;
+export type ProgressReport = z.output<WorkOrderSchemas['progressReport']>;
+export type ProgressReportRaw = z.input<WorkOrderSchemas['progressReport']>;
+export type Completion = z.output<WorkOrderSchemas['completion']>;
+export type CompletionRaw = z.input<WorkOrderSchemas['completion']>;
+export type Cancellation = z.output<WorkOrderSchemas['cancellation']>;
 
 /** `Invalid work order: alime.asyncCode: must not be empty; …` */
 export class InvalidInputError extends Error {

@@ -1,8 +1,9 @@
 import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
-import { cancellation, completion, parseOrThrow, progressReport, type Cancellation, type Completion, type ProgressReport } from '../work-order/schemas';
+import type { Cancellation, Completion, ProgressReport } from '../work-order/schemas';
 import { WORK_ORDER_CLOSED_FAILURE } from '../work-order/temporal-names';
 import type { ProgressAck, WorkOrderView } from '../work-order/view';
 import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery } from './messages';
+import { parseProgressReport, signalPayload } from './validation';
 
 /** How a work order ends. */
 export type Ending =
@@ -50,22 +51,22 @@ export class Inbox {
   /** Registers the handlers; `status` answers the status query. */
   listen(status: () => WorkOrderView): void {
     setHandler(statusQuery, status);
-    setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseOrThrow(progressReport, raw, 'progress report')), {
+    setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseProgressReport(raw)), {
       validator: (raw) => {
-        parseOrThrow(progressReport, raw, 'progress report');
+        parseProgressReport(raw);
         if (this.#ending) throw workOrderClosedFailure(this.view.workOrderId, this.#ending.kind);
       },
     });
     setHandler(progressSignal, (raw) => {
-      const report = this.#validSignal(progressReport, raw, 'progress');
+      const report = this.#validSignal(signalPayload.progress(raw), 'progress');
       if (report && !this.#ending) this.#acceptProgress(report);
     });
     setHandler(completeSignal, (raw) => {
-      const done = this.#validSignal(completion, raw, 'completion');
+      const done = this.#validSignal(signalPayload.completion(raw), 'completion');
       if (done && !this.#ending) this.#ending = { kind: 'completed', at: Date.now(), completion: done };
     });
     setHandler(cancelSignal, (raw) => {
-      const cancel = this.#validSignal(cancellation, raw, 'cancellation');
+      const cancel = this.#validSignal(signalPayload.cancellation(raw), 'cancellation');
       if (cancel) this.requestCancellation(cancel);
     });
     setHandler(retrySignal, () => {
@@ -109,9 +110,8 @@ export class Inbox {
   }
 
   /** Signals have no validator: a malformed one is counted and logged, never acted on. */
-  #validSignal<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, raw: unknown, what: string): T | undefined {
-    const parsed = schema.safeParse(raw);
-    if (parsed.success) return parsed.data;
+  #validSignal<T>(payload: T | undefined, what: string): T | undefined {
+    if (payload !== undefined) return payload;
     this.view.rejectedMessages += 1;
     log.warn(`rejected a malformed ${what} signal`, { workOrderId: this.view.workOrderId });
     return undefined;

@@ -1,11 +1,12 @@
 import { ApplicationFailure, condition, log, metricMeter, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { MetricCounter, SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { InvalidInputError, parseOrThrow, workOrderInput, type ProgressReport, type WorkOrderInput, type WorkOrderInputRaw } from '../work-order/schemas';
+import { InvalidInputError, type ProgressReport, type WorkOrderInput, type WorkOrderInputRaw } from '../work-order/schemas';
 import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from '../work-order/view';
 import { currentDetails } from './current-details';
 import { Inbox, type CarriedMessages, type Ending } from './inbox';
 import { BIZ_ORDER_ID, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
+import { parseWorkOrderInput } from './validation';
 
 export type { Ending };
 
@@ -223,7 +224,7 @@ export class WorkOrder {
  */
 export function startInput(raw: WorkOrderInputRaw): WorkOrderInput {
   try {
-    return parseOrThrow(workOrderInput, raw, 'work order');
+    return parseWorkOrderInput(raw);
   } catch (error) {
     if (error instanceof InvalidInputError) throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
     throw error;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
-import { parseOrThrow, workOrderInput } from '../../src/work-order/schemas';
+import { defineWorkOrderSchemas, parseOrThrow } from '../../src/work-order/schemas';
 import { WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from '../../src/workflows/search-attributes';
 import { cliFor } from '../helpers/cli';
 import { DEFAULT_SESSIONS, eventually, startStack } from '../helpers/stack';
@@ -28,7 +28,7 @@ describe('batch operator retry after a seller re-authorizes', async () => {
     await env.client.workflow.start('workOrderWorkflow', {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: workflowIdFor(olderOfC),
-      args: [parseOrThrow(workOrderInput, fullWorkOrder(olderOfC, { seller: 'seller-c' }), 'work order')],
+      args: [parseOrThrow(defineWorkOrderSchemas().workOrderInput, fullWorkOrder(olderOfC, { seller: 'seller-c' }), 'work order')],
       typedSearchAttributes: [
         { key: WORK_ORDER_ID, value: olderOfC },
         { key: WORK_ORDER_STATUS, value: 'opening' },
