@@ -44,6 +44,8 @@ export class WorkOrder {
   #slaDeadlineMs: number | undefined;
   #closing = false;
   #lastTopTime: number;
+  /** The search attributes wait for the next recorded step (see `startClosing`). */
+  #indexWithNextStep = false;
 
   constructor(
     readonly input: WorkOrderInput,
@@ -117,12 +119,19 @@ export class WorkOrder {
     this.setStatus('escalated');
   }
 
-  startClosing(ending: Ending, finalNode: string): void {
+  /**
+   * With `indexWithNextStep` the status query and the UI say `closing` at once, but search sees it with the
+   * next recorded step, so that the first closing call leaves in a workflow task of its own.
+   */
+  startClosing(ending: Ending, finalNode: string, { indexWithNextStep = false } = {}): void {
     this.#closing = true;
     this.inbox.end(ending);
     this.view.closingReason = ending.kind === 'cancelled' ? ending.reason : ending.kind === 'completed' ? ending.completion.resultMessage : 'SLA deadline passed';
     this.view.currentNode = finalNode;
-    this.setStatus('closing');
+    if (!indexWithNextStep) return this.setStatus('closing');
+    this.view.status = 'closing';
+    this.#indexWithNextStep = true;
+    this.#showDetails();
   }
 
   closed(kind: Ending['kind']): WorkOrderView {
@@ -200,6 +209,7 @@ export class WorkOrder {
     this.view.steps.push(record);
     if (this.view.steps.length > STEPS_KEPT) this.view.steps.splice(0, this.view.steps.length - STEPS_KEPT);
     this.view.stepCount += 1;
+    if (this.#indexWithNextStep) this.#index();
     this.#showDetails();
   }
 
@@ -209,6 +219,7 @@ export class WorkOrder {
   }
 
   #index(): void {
+    this.#indexWithNextStep = false;
     const current = workflowInfo().typedSearchAttributes;
     const changes: SearchAttributeUpdatePair[] = [];
     if (current.get(WORK_ORDER_STATUS) !== this.view.status) changes.push({ key: WORK_ORDER_STATUS, value: this.view.status });

@@ -18,6 +18,9 @@ export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: Carrie
   const input = startInput(raw);
   const order = new WorkOrder(input, carried);
   const top = topSteps(order);
+  // Decided once, at the run's start, and kept: a run recorded before this change replays without the marker,
+  // and asked again later it would switch to the new closing midway.
+  const leanClose = patched(LEAN_CLOSE);
   try {
     if (!carried) {
       order.indexForSearch();
@@ -35,38 +38,44 @@ export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: Carrie
         if (input.alime) await top.notifyAliMe(next.report.node, next.report.data, false, next.receivedAt);
       } else if (next.kind === 'sla-breached') {
         order.escalate();
-        if (input.sla?.onBreach === 'close') return await close(order, top, { kind: 'timed-out', at: Date.now() });
+        if (input.sla?.onBreach === 'close') return await close(order, top, leanClose, { kind: 'timed-out', at: Date.now() });
       } else if (next.kind === 'continue-as-new') {
         await condition(allHandlersFinished);
         return await continueAsNew<typeof workOrderWorkflow>(input, order.carry());
       } else {
-        return await close(order, top, next.ending);
+        return await close(order, top, leanClose, next.ending);
       }
     }
   } catch (error) {
-    if (error instanceof CancelRequested) return await close(order, top, error.ending);
+    if (error instanceof CancelRequested) return await close(order, top, leanClose, error.ending);
     if (!isCancellation(error)) throw error;
     // Cancelled from Temporal itself (UI, CLI): close on TOP all the same, never leave a case open.
-    return await close(order, top, { kind: 'cancelled', at: Date.now(), reason: 'cancelled through Temporal' });
+    return await close(order, top, leanClose, { kind: 'cancelled', at: Date.now(), reason: 'cancelled through Temporal' });
   }
 }
 
 /** Patch id: the final 店小蜜 notification moved before the case is completed (closing latency). */
 const NOTIFY_ALIME_FIRST_ON_CLOSE = 'notify-alime-first-on-close';
+/**
+ * Patch id: the first closing call leaves in a workflow task with nothing else in it — no `closing` search
+ * status, no patch marker — which the server dispatches as fast as a plain workflow's (benchmark 2). Its own
+ * marker is written at the run's start, off the buyer's path.
+ */
+const LEAN_CLOSE = 'lean-close';
 
 /**
  * Closes what exists on TOP: the case if it was opened, 店小蜜's view, the Qianniu work order if it was
  * created. Always runs to the end, even when the workflow itself is being cancelled.
  */
-function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrderView> {
+function close(order: WorkOrder, top: TopSteps, leanClose: boolean, ending: Ending): Promise<WorkOrderView> {
   const { alime } = order.input;
   const finalNode = ending.kind === 'completed' ? ending.completion.finalNode : ending.kind;
   const finalData = ending.kind === 'completed' ? ending.completion.finalNodeData : undefined;
   const note = ending.kind === 'completed' ? ending.completion.resultMessage : ending.kind === 'cancelled' ? `工单已取消: ${ending.reason}` : '工单超时关闭';
   return CancellationScope.nonCancellable(async () => {
-    order.startClosing(ending, finalNode);
-    // 店小蜜 faces the buyer, so it hears first. Runs recorded before this change closed the case first.
-    const buyerFirst = patched(NOTIFY_ALIME_FIRST_ON_CLOSE);
+    order.startClosing(ending, finalNode, { indexWithNextStep: leanClose });
+    // 店小蜜 faces the buyer, so it hears first. Runs recorded before that change closed the case first.
+    const buyerFirst = leanClose || patched(NOTIFY_ALIME_FIRST_ON_CLOSE);
     if (alime && buyerFirst) await top.notifyAliMe(finalNode, finalData, true, ending.at);
     if (order.view.onTop.case) await top.updateIdentificationCase('complete', ending.at, note);
     if (alime && !buyerFirst) await top.notifyAliMe(finalNode, finalData, true, ending.at);

@@ -60,6 +60,31 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await saveHistory(env, workflowIdFor(id), 'happy-path');
   });
 
+  it('on completion the final 店小蜜 notification leaves in a workflow task of its own; search sees `closing` with the next step', async () => {
+    const id = newWorkOrderId();
+    await client.start(fullWorkOrder(id));
+    await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+    await eventually(async () => ((await client.status(id)).status === 'open' && (await client.status(id)).progressPending === 0 ? true : undefined), 'progress sent');
+    await client.complete(id, { resultMessage: 'done' });
+    await client.result(id);
+    const events = ((await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()).events ?? []).map((event) => {
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      const upsert = event.upsertWorkflowSearchAttributesEventAttributes;
+      if (scheduled) return `schedule ${scheduled.activityType?.name}`;
+      if (upsert) return `upsert ${Object.keys(upsert.searchAttributes?.indexedFields ?? {}).sort().join('+')}`;
+      return Object.keys(event).find((key) => key.endsWith('EventAttributes') && event[key as keyof typeof event])!.replace('EventAttributes', '');
+    });
+    const signalled = events.indexOf('workflowExecutionSignaled');
+    const finalNotify = events.indexOf('schedule notifyAliMe', signalled);
+    // The commands of the workflow task that reacted to completion: everything between its completion and the next event.
+    const taskCompleted = events.lastIndexOf('workflowTaskCompleted', finalNotify);
+    assert.deepEqual(events.slice(taskCompleted + 1, finalNotify + 1), ['schedule notifyAliMe'], 'the closing workflow task schedules the notification and nothing else');
+    assert.equal(events[finalNotify + 1], 'activityTaskStarted');
+    const closingIndexed = events.indexOf('upsert WorkOrderNode+WorkOrderStatus', finalNotify);
+    const caseClosed = events.indexOf('schedule updateIdentificationCase', finalNotify);
+    assert.ok(closingIndexed > finalNotify && closingIndexed < caseClosed, `closing is indexed with the next step: ${events.slice(finalNotify).join(', ')}`);
+  });
+
   it('without identification data no case is opened or closed', async () => {
     const id = newWorkOrderId();
     await client.start(fullWorkOrder(id, { identification: undefined }));

@@ -18,7 +18,9 @@ const REQUIRED = [
   'continue-as-new-first-run',
   'continue-as-new-first-run-v3',
   'continue-as-new-first-run-v4',
+  'continue-as-new-first-run-v5',
   'opening-retried-while-progress-arrived-v4',
+  'opening-retried-while-progress-arrived-v5',
 ];
 
 const histories = readdirSync(HISTORIES_DIR)
