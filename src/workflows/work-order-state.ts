@@ -128,10 +128,13 @@ export class WorkOrder {
     this.inbox.end(ending);
     this.view.closingReason = ending.kind === 'cancelled' ? ending.reason : ending.kind === 'completed' ? ending.completion.resultMessage : 'SLA deadline passed';
     this.view.currentNode = finalNode;
-    if (!indexWithNextStep) return this.setStatus('closing');
-    this.view.status = 'closing';
-    this.#indexWithNextStep = true;
-    this.#showDetails();
+    if (indexWithNextStep) {
+      this.view.status = 'closing';
+      this.#indexWithNextStep = true;
+      this.#showDetails();
+    } else {
+      this.setStatus('closing');
+    }
   }
 
   closed(kind: Ending['kind']): WorkOrderView {

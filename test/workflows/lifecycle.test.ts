@@ -64,7 +64,10 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     const id = newWorkOrderId();
     await client.start(fullWorkOrder(id));
     await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
-    await eventually(async () => ((await client.status(id)).status === 'open' && (await client.status(id)).progressPending === 0 ? true : undefined), 'progress sent');
+    await eventually(async () => {
+      const { status, progressPending } = await client.status(id);
+      return status === 'open' && progressPending === 0 ? true : undefined;
+    }, 'progress sent');
     await client.complete(id, { resultMessage: 'done' });
     await client.result(id);
     const events = ((await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()).events ?? []).map((event) => {
