@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { stringify as formEncode } from 'node:querystring';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { BanGate, heldBack } from './ban-gate';
@@ -56,6 +57,8 @@ export interface TopCallOptions {
 
 export const PARTNER_ID = 'taobao-work-orders-0.1';
 
+const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' } as const;
+
 // The OpenTelemetry API alone: spans are no-ops unless the process has set up a tracer provider.
 const tracer = trace.getTracer('taobao-top-client');
 
@@ -76,6 +79,8 @@ export class TopClient {
   readonly #partnerId: string;
   readonly #now: () => number;
   readonly #spanAttributes: Attributes;
+  /** The span attributes of each method called, built once: a client calls a handful of methods many times. */
+  readonly #methodSpanAttributes = new Map<string, Attributes>();
   readonly #gate = new BanGate({ now: () => performance.now(), sleep: (ms, signal) => sleep(ms, undefined, { signal }) });
   readonly #pacer: Pacer | undefined;
   readonly #observer: FlowObserver | undefined;
@@ -121,7 +126,7 @@ export class TopClient {
     if (held) await held;
     // Stamped and signed only now: a held call must not leave with a stale timestamp. The system
     // parameters are written last, so no business parameter of the same name can replace one.
-    const params = toWireParams({ ...businessParams, session: options.session });
+    const params = toWireParams(method, { ...businessParams, session: options.session });
     Object.assign(params, {
       method,
       app_key: this.appKey,
@@ -135,7 +140,7 @@ export class TopClient {
     const redact = (text: string): string => redactSecrets(text, [this.#secret, options.session]);
 
     // One client span per HTTP call. Its attributes name the API and the outcome, never a parameter.
-    const span = tracer.startSpan(`TOP ${method}`, { kind: SpanKind.CLIENT, attributes: { ...this.#spanAttributes, 'rpc.method': method } });
+    const span = tracer.startSpan(`TOP ${method}`, { kind: SpanKind.CLIENT, attributes: this.#spanAttributesFor(method) });
     try {
       const { status, body } = await this.#post(method, params, options.signal, redact);
       span.setAttribute('http.response.status_code', status);
@@ -152,6 +157,12 @@ export class TopClient {
     } finally {
       span.end();
     }
+  }
+
+  #spanAttributesFor(method: string): Attributes {
+    let attributes = this.#methodSpanAttributes.get(method);
+    if (attributes === undefined) this.#methodSpanAttributes.set(method, (attributes = Object.freeze({ ...this.#spanAttributes, 'rpc.method': method })));
+    return attributes;
   }
 
   /**
@@ -195,8 +206,10 @@ export class TopClient {
       const response = await this.#pool.request({
         path: this.#path,
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
-        body: new URLSearchParams(params).toString(),
+        headers: FORM_HEADERS,
+        // node:querystring rather than URLSearchParams: the same form encoding at well under half the CPU,
+        // the trade-off Node's documentation itself names. toWireParams has refused text it cannot encode.
+        body: formEncode(params),
         signal,
       });
       return { status: response.statusCode, body: await response.body.text() };

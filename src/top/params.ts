@@ -1,3 +1,4 @@
+import { TopInputError } from './errors';
 import { isJsonInteger, stringifyJson, type JsonInteger } from './json';
 
 /** What a TOP parameter may hold before it is put on the wire. */
@@ -7,22 +8,37 @@ export type TopParamValue = string | number | boolean | bigint | JsonInteger | r
  * Turns parameters into the exact strings that are signed and sent. Null, undefined, empty and
  * whitespace-only values are dropped from both, as the official Java SDK does (the Node SDK signs
  * `undefined` as text, which the gateway rejects). Objects become JSON text; top-level lists are
- * comma-joined; booleans are `true`/`false`.
+ * comma-joined; booleans are `true`/`false`. What cannot be sent faithfully (a number that is not finite,
+ * text that is not valid Unicode) is refused with a {@link TopInputError} naming the parameter, before
+ * anything is signed or sent: retrying would not change it.
  */
-export function toWireParams(params: Readonly<Record<string, TopParamValue>>): Record<string, string> {
+export function toWireParams(method: string, params: Readonly<Record<string, TopParamValue>>): Record<string, string> {
   const wire: Record<string, string> = {};
   for (const [name, value] of Object.entries(params)) {
-    const text = toWireValue(value);
-    if (text !== undefined && text.trim() !== '') wire[name] = text;
+    let text: string | undefined;
+    try {
+      text = toWireValue(value);
+    } catch (error) {
+      throw new TopInputError(method, [`${name}: ${error instanceof Error ? error.message : String(error)}`]);
+    }
+    if (text === undefined || text.trim() === '') continue;
+    // A lone surrogate half has no UTF-8 form: it would be signed and sent as U+FFFD, not as what was meant.
+    if (!(text as unknown as WellFormedText).isWellFormed()) throw new TopInputError(method, [`${name}: is not valid Unicode text (a lone UTF-16 surrogate)`]);
+    wire[name] = text;
   }
   return wire;
+}
+
+/** String.prototype.isWellFormed: ES2024, in every Node.js this project runs on, not yet in our TypeScript lib. */
+interface WellFormedText {
+  isWellFormed(): boolean;
 }
 
 function toWireValue(value: TopParamValue): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`cannot send ${value} to TOP`);
+    if (!Number.isFinite(value)) throw new TypeError(`cannot send ${value}: not a finite number`);
     return String(value);
   }
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);

@@ -113,6 +113,15 @@ describe('client ↔ sandbox round trips', async () => {
     assert.equal(param.detail_order_id, '1234567890123456789');
   });
 
+  it('text with every character the form encoding treats specially arrives exactly as sent, and its signature holds', async () => {
+    const text = "a+b c&d=e%25f;g/h?i#j!'()*~_.-  工单😀\n";
+    const before = sandbox.calls().length;
+    await bcpushEventEmit(sandboxClient(sandbox, { signMethod: 'md5' }), { work_order_id: 'WO-ENC', text }, { session: SELLER_A_SESSION });
+    const [call] = sandbox.calls({ afterSeq: before });
+    assert.equal(call!.outcome, 'ok');
+    assert.equal(call!.params.text, text);
+  });
+
   it('a business parameter named like a system parameter cannot replace it', async () => {
     const before = sandbox.calls().length;
     const notify = { work_order_notify_dxm_command: JSON.stringify({ async_code: 'a', gmt_time: '2025-03-20 00:00:00', completed: false, work_order_id: 'W-SYS' }) };
@@ -132,6 +141,7 @@ describe('client ↔ sandbox round trips', async () => {
       ['bad gmt_time', () => alimiProgressNotify(sandboxClient(sandbox), { work_order_notify_dxm_command: { async_code: 'a', gmt_time: '2025/03/20', completed: true, work_order_id: 'W' } }), /gmt_time/],
       ['unknown bcpush parameter', () => bcpushEventEmit(sandboxClient(sandbox), { wrok_order_id: 'W' } as never, { session: SELLER_A_SESSION }), /wrok_order_id/],
       ['ts with a fraction', () => bcpushEventEmit(sandboxClient(sandbox), { ts: 1.5 }, { session: SELLER_A_SESSION }), /ts:/],
+      ['text that is not valid Unicode (a lone surrogate)', () => bcpushEventEmit(sandboxClient(sandbox), { work_order_id: 'W', text: 'half an emoji \ud83d' }, { session: SELLER_A_SESSION }), /text: is not valid Unicode text/],
       ['no session for an API that needs one', () => bcpushEventEmit(sandboxClient(sandbox), { work_order_id: 'W' }), /session/],
     ];
     for (const [name, call, message] of invalid) {

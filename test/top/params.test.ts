@@ -2,19 +2,31 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseJsonExact, stringifyJson } from '../../src/top';
 import { jsonInteger } from '../../src/top/json';
+import { TopInputError } from '../../src/top';
 import { toWireParams } from '../../src/top/params';
 
 describe('wire parameters', () => {
   it('drops null, undefined, empty and whitespace-only values', () => {
-    assert.deepEqual(toWireParams({ a: 'x', b: undefined, c: null, d: '', e: '   ', f: 0, g: false }), { a: 'x', f: '0', g: 'false' });
+    assert.deepEqual(toWireParams('m', { a: 'x', b: undefined, c: null, d: '', e: '   ', f: 0, g: false }), { a: 'x', f: '0', g: 'false' });
   });
 
   it('writes objects as JSON text, top-level lists comma-joined, booleans as true/false', () => {
-    assert.deepEqual(toWireParams({ obj: { k: [1, 2], ok: true }, list: ['a', 'b'], flag: true }), {
+    assert.deepEqual(toWireParams('m', { obj: { k: [1, 2], ok: true }, list: ['a', 'b'], flag: true }), {
       obj: '{"k":[1,2],"ok":true}',
       list: 'a,b',
       flag: 'true',
     });
+  });
+
+  it('refuses, naming the parameter, what cannot be sent as it is: a number that is not finite, text that is not valid Unicode', () => {
+    const refused = (params: Parameters<typeof toWireParams>[1], issue: RegExp) =>
+      assert.throws(() => toWireParams('taobao.x', params), (error: unknown) => error instanceof TopInputError && error.method === 'taobao.x' && issue.test(error.issues.join('; ')));
+    refused({ ok: 'x', ts: Number.NaN }, /^ts: .*not a finite number$/);
+    refused({ ids: ['1', Number.POSITIVE_INFINITY] }, /^ids: /);
+    refused({ text: 'half an emoji \ud83d' }, /^text: is not valid Unicode text/);
+    refused({ ctx: { n: 1n } }, /^ctx: /);
+    // Inside JSON text a lone surrogate is written as an escape, which the gateway reads back as it was.
+    assert.deepEqual(toWireParams('taobao.x', { ctx: { text: '\ud83d' } }), { ctx: '{"text":"\\ud83d"}' });
   });
 
   it('writes a 19-digit id into JSON as a number without losing a digit', () => {
