@@ -24,7 +24,8 @@ import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES, type BenchStack } 
 import { batchIds, benchWorkOrder, runWorkOrder } from './lib/work-order-load';
 
 const N = Number(process.env.BENCH_WORK_ORDERS ?? 100);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** Even, so each subject runs right after the other's phases equally often (with 5, ours did 3 times, the baseline 2). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const IDLE_SAMPLES = Number(process.env.BENCH_IDLE_SAMPLES ?? 40);
 const IN_FLIGHT = 50;
 /** Between the progress report and completion: long enough for an idle work order to have opened. */
