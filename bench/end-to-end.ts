@@ -4,7 +4,7 @@
  * Two worker processes on one dev server: the baseline (bench/lib/baseline-worker.ts: a plain workflow
  * with the same name, messages, activity calls and interceptors, whose activities do nothing) and ours
  * (src/worker.ts against the TOP sandbox). The same WorkOrderClient drives both; rounds alternate which
- * goes first. Per round and subject:
+ * goes first, after an unmeasured warm-up of each. Per round and subject:
  * - throughput: N work orders (start, one progress Update, the completion signal, the result), 50 in flight;
  * - closing under load: N work orders, 50 in flight, each completed a second after its progress report;
  * - closing idle: one work order at a time, completed a second after its progress report, so nothing of
@@ -28,6 +28,14 @@ const N = Number(process.env.BENCH_WORK_ORDERS ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const IDLE_SAMPLES = Number(process.env.BENCH_IDLE_SAMPLES ?? 40);
 const IN_FLIGHT = 50;
+/**
+ * Work orders each subject runs, unmeasured, before the rounds. V8 compiles a worker's hot code over its first
+ * few hundred work orders, and ours has far more of it (TOP client, zod, the sandbox's side too) than the
+ * baseline: in a run without it, ours's first three rounds took 185–230 ms of worker and server CPU per work
+ * order, its last three 131–173 (the baseline's 135–164 throughout). A long-running worker lives in the state
+ * after it; the warm-up's own rate is reported beside the table.
+ */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 400);
 /** Between the progress report and completion: long enough for an idle work order to have opened. */
 const THINK_MS = 1_000;
 
@@ -40,6 +48,8 @@ interface Subject {
   worker?: Child;
   metricsUrl?: string;
   rates: number[];
+  /** Work orders/s during the unmeasured warm-up. */
+  warmUpRate?: number;
   /** Signal → final notification started, per round. */
   loaded: number[][];
   loadedBusy: number;
@@ -152,6 +162,12 @@ async function main(): Promise<void> {
       s.metricsUrl = `http://127.0.0.1:${port}/metrics`;
       s.worker = await stack.startWorker(s.entry, s.taskQueue, { WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`, WORKER_MAX_CACHED_WORKFLOWS: '1000' });
     }
+    for (const s of subjects) {
+      const started = performance.now();
+      await pool(batchIds(`warm-${s.name}`, WARM_UP), IN_FLIGHT, (id) => runWorkOrder(stack.workOrders(s.taskQueue), id));
+      s.warmUpRate = WARM_UP / ((performance.now() - started) / 1000);
+      console.log(`warm-up ${s.name}: ${WARM_UP} work orders, ${s.warmUpRate.toFixed(1)}/s`);
+    }
     for (let round = 0; round < ROUNDS; round++) {
       // Alternating order: neither always runs on a server that has just done the other's work.
       for (const s of round % 2 ? [...subjects].reverse() : subjects) {
@@ -221,7 +237,7 @@ async function main(): Promise<void> {
   ];
 
   report('end-to-end', '2. End to end: ours against a baseline of the same shape, one worker each, local dev server', headline, {
-    note: `${ROUNDS} alternating rounds per subject of ${N} work orders, ${IN_FLIGHT} in flight, for throughput and again for closing under load (completion ${THINK_MS} ms after the progress report); then ${IDLE_SAMPLES} work orders one at a time for closing idle. Closing latency: the completion signal recorded by the server → the final 店小蜜 notification's activity started, from the histories. "runs" shows each round's figure: the spread is the noise. Samples where an opening step was still running when completion arrived: idle ${baseline.idleBusy} / ${ours.idleBusy}, under load ${baseline.loadedBusy} / ${ours.loadedBusy} (baseline / ours). Under load a message that lands while an activity runs can cost a workflow task of its own, the more often the longer the activities take; the counts are therefore read from the idle histories, and the throughput phase's workflow tasks are shown apart.`,
+    note: `After a warm-up of ${WARM_UP} work orders per subject, unmeasured (baseline ${baseline.warmUpRate!.toFixed(1)}, ours ${ours.warmUpRate!.toFixed(1)} work orders/s during it), ${ROUNDS} alternating rounds per subject of ${N} work orders, ${IN_FLIGHT} in flight, for throughput and again for closing under load (completion ${THINK_MS} ms after the progress report); then ${IDLE_SAMPLES} work orders one at a time for closing idle. Closing latency: the completion signal recorded by the server → the final 店小蜜 notification's activity started, from the histories. "runs" shows each round's figure: the spread is the noise. Samples where an opening step was still running when completion arrived: idle ${baseline.idleBusy} / ${ours.idleBusy}, under load ${baseline.loadedBusy} / ${ours.loadedBusy} (baseline / ours). Under load a message that lands while an activity runs can cost a workflow task of its own, the more often the longer the activities take; the counts are therefore read from the idle histories, and the throughput phase's workflow tasks are shown apart.`,
     hopsTitle: '\n#### Where the closing time goes (idle, medians in ms)\n',
     hops: table(hops),
     countsTitle: '\n#### What one work order costs the server (medians over the idle histories, where both have one shape; CPU from the throughput phase)\n',

@@ -207,8 +207,9 @@ export class TopClient {
         path: this.#path,
         method: 'POST',
         headers: FORM_HEADERS,
-        // node:querystring rather than URLSearchParams: the same form encoding at well under half the CPU,
-        // the trade-off Node's documentation itself names. toWireParams has refused text it cannot encode.
+        // node:querystring rather than URLSearchParams: the same values after decoding (spaces go as %20,
+        // not +) at well under half the CPU, the trade-off Node's documentation names. It throws on a lone
+        // surrogate, which toWireParams has already refused with a TopInputError.
         body: formEncode(params),
         signal,
       });
