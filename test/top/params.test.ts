@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseJsonExact, stringifyJson } from '../../src/top';
+import { parseJsonExact, stringifyJson, TopInputError } from '../../src/top';
 import { jsonInteger } from '../../src/top/json';
-import { TopInputError } from '../../src/top';
 import { toWireParams } from '../../src/top/params';
 
 describe('wire parameters', () => {
