@@ -64,6 +64,7 @@ function contenders(gatewayUrl: string): Record<string, { call: Call; close?: ()
         ),
     },
     'node-taobao-topclient': { call: () => community.execute(RDC_IDENTIFICATION_CASE_UPDATE, { param, session: SESSION }) },
+    // The two bare requests share one pool, closed once (with the second).
     'bare undici (ceiling)': { call: () => bareCall(pool, url.pathname, (params) => new URLSearchParams(params).toString()) },
     'bare undici, querystring': { call: () => bareCall(pool, url.pathname, formEncode), close: () => pool.close() },
   };

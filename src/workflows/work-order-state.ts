@@ -128,13 +128,10 @@ export class WorkOrder {
     this.inbox.end(ending);
     this.view.closingReason = ending.kind === 'cancelled' ? ending.reason : ending.kind === 'completed' ? ending.completion.resultMessage : 'SLA deadline passed';
     this.view.currentNode = finalNode;
-    if (indexWithNextStep) {
-      this.view.status = 'closing';
-      this.#indexWithNextStep = true;
-      this.#showDetails();
-    } else {
-      this.setStatus('closing');
-    }
+    this.view.status = 'closing';
+    if (indexWithNextStep) this.#indexWithNextStep = true;
+    else this.#index();
+    this.#showDetails();
   }
 
   closed(kind: Ending['kind']): WorkOrderView {

@@ -26,7 +26,6 @@ describe('worker memory stops at the workflow cache', async () => {
     for (const id of ids.slice(1)) await client.start({ workOrderId: id, seller: 'seller-a' });
     await allOpen(ids);
     const heap = await snapshotWorkflowThread();
-    console.log('ZODDUMP', JSON.stringify([...heap].filter(([k]) => /^object (_|Definition|Object)$/.test(k)).sort((a,b)=>b[1].count-a[1].count).slice(0,25)));
     const live = heap.get('object WorkOrder')?.count ?? 0;
     assert.ok(live >= 1, 'the snapshot sees the cached work orders');
     assert.ok(live <= CACHE, `${live} work orders live in the workflow thread with a cache of ${CACHE}`);
