@@ -44,7 +44,7 @@ export class WorkOrder {
   #slaDeadlineMs: number | undefined;
   #closing = false;
   #lastTopTime: number;
-  /** The search attributes wait for the next recorded step (see `startClosing`). */
+  /** The search attributes wait for the next step (see `opened` and `startClosing`). */
   #indexWithNextStep = false;
 
   constructor(
@@ -102,8 +102,16 @@ export class WorkOrder {
     return { kind: 'end', ending: this.inbox.ending! };
   }
 
-  opened(): void {
-    this.setStatus('open');
+  /**
+   * With `indexWithNextStep`, when a progress report or the ending already waits, search sees `open`
+   * together with what that message changes: one upsert where there were two in the same workflow task.
+   * (Should the run continue as new first, the next run acts on the waiting message at once, and indexes.)
+   */
+  opened({ indexWithNextStep = false } = {}): void {
+    this.view.status = 'open';
+    if (indexWithNextStep && (this.inbox.pending > 0 || this.inbox.ending !== undefined)) this.#indexWithNextStep = true;
+    else this.#index();
+    this.#showDetails();
   }
 
   reachNode(node: string): void {

@@ -9,6 +9,18 @@ import { saveHistory } from '../helpers/histories';
 describe('the work-order workflow, on a real Temporal server against the TOP sandbox', async () => {
   const { sandbox, client, env } = await startStack();
 
+  /** The run's history as `schedule <activity>`, `upsert <keys>` or the event's kind, oldest first. */
+  async function historyOf(id: string): Promise<string[]> {
+    const { events } = await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+    return (events ?? []).map((event) => {
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      const upsert = event.upsertWorkflowSearchAttributesEventAttributes;
+      if (scheduled) return `schedule ${scheduled.activityType?.name}`;
+      if (upsert) return `upsert ${Object.keys(upsert.searchAttributes?.indexedFields ?? {}).sort().join('+')}`;
+      return Object.keys(event).find((key) => key.endsWith('EventAttributes') && event[key as keyof typeof event])!.replace('EventAttributes', '');
+    });
+  }
+
   it('happy path: created, case opened, nodes reported in order, completed and closed', async () => {
     const input = fullWorkOrder();
     const id = input.workOrderId;
@@ -70,13 +82,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     }, 'progress sent');
     await client.complete(id, { resultMessage: 'done' });
     await client.result(id);
-    const events = ((await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()).events ?? []).map((event) => {
-      const scheduled = event.activityTaskScheduledEventAttributes;
-      const upsert = event.upsertWorkflowSearchAttributesEventAttributes;
-      if (scheduled) return `schedule ${scheduled.activityType?.name}`;
-      if (upsert) return `upsert ${Object.keys(upsert.searchAttributes?.indexedFields ?? {}).sort().join('+')}`;
-      return Object.keys(event).find((key) => key.endsWith('EventAttributes') && event[key as keyof typeof event])!.replace('EventAttributes', '');
-    });
+    const events = await historyOf(id);
     const signalled = events.indexOf('workflowExecutionSignaled');
     const finalNotify = events.indexOf('schedule notifyAliMe', signalled);
     // The commands of the workflow task that reacted to completion: everything between its completion and the next event.
@@ -86,6 +92,25 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     const closingIndexed = events.indexOf('upsert WorkOrderNode+WorkOrderStatus', finalNotify);
     const caseClosed = events.indexOf('schedule updateIdentificationCase', finalNotify);
     assert.ok(closingIndexed > finalNotify && closingIndexed < caseClosed, `closing is indexed with the next step: ${events.slice(finalNotify).join(', ')}`);
+  });
+
+  it('a work order that opens with a report waiting shows `open` and the report’s node in one search update', async () => {
+    const id = newWorkOrderId();
+    sandbox.setFaults({ flakyIds: [id], flakyRate: 1 }); // the first call fails: opening waits for its retry, 1 s later
+    try {
+      await client.start(fullWorkOrder(id));
+      await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+    } finally {
+      sandbox.setFaults({});
+    }
+    const query = `WorkflowId = "${workflowIdFor(id)}" AND WorkOrderStatus = "open" AND WorkOrderNode = "inspecting"`;
+    await eventually(async () => ((await env.client.workflow.count(query)).count === 1 ? true : undefined), 'search finds it open at the reported node');
+    await client.complete(id, { resultMessage: 'done' });
+    await client.result(id);
+    const events = await historyOf(id);
+    const reportNotified = events.indexOf('schedule notifyAliMe', events.indexOf('schedule notifyAliMe') + 1);
+    const taskCompleted = events.lastIndexOf('workflowTaskCompleted', reportNotified);
+    assert.deepEqual(events.slice(taskCompleted + 1, reportNotified + 1), ['upsert WorkOrderNode+WorkOrderStatus', 'schedule notifyAliMe'], 'the task that ends opening upserts once');
   });
 
   it('without identification data no case is opened or closed', async () => {
@@ -161,3 +186,4 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:cancelled!', 'case:2', 'emit:cancelled']);
   });
 });
+
