@@ -186,4 +186,3 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:cancelled!', 'case:2', 'emit:cancelled']);
   });
 });
-
