@@ -23,15 +23,10 @@ export function toWireParams(method: string, params: Readonly<Record<string, Top
     }
     if (text === undefined || text.trim() === '') continue;
     // A lone surrogate half has no UTF-8 form: it would be signed and sent as U+FFFD, not as what was meant.
-    if (!(text as unknown as WellFormedText).isWellFormed()) throw new TopInputError(method, [`${name}: is not valid Unicode text (a lone UTF-16 surrogate)`]);
+    if (!text.isWellFormed()) throw new TopInputError(method, [`${name}: is not valid Unicode text (a lone UTF-16 surrogate)`]);
     wire[name] = text;
   }
   return wire;
-}
-
-/** String.prototype.isWellFormed: ES2024, in every Node.js this project runs on, not yet in our TypeScript lib. */
-interface WellFormedText {
-  isWellFormed(): boolean;
 }
 
 function toWireValue(value: TopParamValue): string | undefined {
