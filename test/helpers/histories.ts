@@ -11,10 +11,11 @@ export const HISTORIES_DIR = resolve(__dirname, '../histories');
  * with TOP times from the work order's clock (opening steps at creation), the start input validated in the
  * workflow, and zod preloaded; `-v5`, with the `lean-close` patch (the first closing call alone in its
  * workflow task, the patch's marker at the start); `-v6`, with the `open-indexed-with-next-step` patch in its
- * place (a work order opened with a message waiting upserts `open` with that message's change).
+ * place (a work order opened with a message waiting upserts `open` with that message's change); `-v7`, with
+ * the `marker-at-open` patch (the marker where opening ends, none in the first workflow task).
  * A change that alters histories adds a generation; recordings of every generation must keep replaying.
  */
-export const HISTORY_GENERATIONS = ['', '-v2', '-v3', '-v4', '-v5', '-v6'] as const;
+export const HISTORY_GENERATIONS = ['', '-v2', '-v3', '-v4', '-v5', '-v6', '-v7'] as const;
 const CURRENT_GENERATION = HISTORY_GENERATIONS.at(-1)!;
 
 /**

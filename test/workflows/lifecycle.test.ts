@@ -110,7 +110,27 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     const events = await historyOf(id);
     const reportNotified = events.indexOf('schedule notifyAliMe', events.indexOf('schedule notifyAliMe') + 1);
     const taskCompleted = events.lastIndexOf('workflowTaskCompleted', reportNotified);
-    assert.deepEqual(events.slice(taskCompleted + 1, reportNotified + 1), ['upsert WorkOrderNode+WorkOrderStatus', 'schedule notifyAliMe'], 'the task that ends opening upserts once');
+    assert.deepEqual(
+      events.slice(taskCompleted + 1, reportNotified + 1),
+      ['markerRecorded', 'upsert TemporalChangeVersion', 'upsert WorkOrderNode+WorkOrderStatus', 'schedule notifyAliMe'],
+      'the task that ends opening upserts once, with the patch marker',
+    );
+  });
+
+  it('a new run records its patch marker where opening ends, beside the `open` upsert, and none in its first task', async () => {
+    const id = newWorkOrderId();
+    await client.start(fullWorkOrder(id));
+    await eventually(async () => ((await client.status(id)).status === 'open' ? true : undefined), 'opened');
+    await client.complete(id, { resultMessage: 'done' });
+    await client.result(id);
+    const events = await historyOf(id);
+    const firstTask = events.indexOf('workflowTaskCompleted');
+    assert.deepEqual(events.slice(firstTask + 1, events.indexOf('schedule emitWorkOrderEvent') + 1), ['schedule emitWorkOrderEvent'], 'the first task only emits the creation event');
+    // Opening ends after the first 店小蜜 notification: the task that follows it upserts `open` and holds the marker.
+    const openingEnded = events.indexOf('workflowTaskCompleted', events.indexOf('schedule notifyAliMe'));
+    const opened = events.indexOf('upsert WorkOrderStatus', openingEnded);
+    assert.deepEqual(events.slice(openingEnded + 1, opened + 1), ['markerRecorded', 'upsert TemporalChangeVersion', 'upsert WorkOrderStatus']);
+    assert.equal(events.filter((event) => event === 'markerRecorded').length, 1, 'one marker in the run');
   });
 
   it('without identification data no case is opened or closed', async () => {

@@ -20,9 +20,11 @@ const REQUIRED = [
   'continue-as-new-first-run-v4',
   'continue-as-new-first-run-v5',
   'continue-as-new-first-run-v6',
+  'continue-as-new-first-run-v7',
   'opening-retried-while-progress-arrived-v4',
   'opening-retried-while-progress-arrived-v5',
   'opening-retried-while-progress-arrived-v6',
+  'opening-retried-while-progress-arrived-v7',
 ];
 
 const histories = readdirSync(HISTORIES_DIR)
