@@ -29,7 +29,8 @@ export class RunChanges {
   readonly #recordedAtStart: typeof OPEN_INDEXED_WITH_NEXT_STEP | typeof LEAN_CLOSE | undefined;
   #markerAtOpen: boolean | undefined;
 
-  constructor() {
+  /** A continued run does not open: it asks for the newest change at its start, and its marker goes there. */
+  constructor({ continued }: { continued: boolean }) {
     // Runs of older code wrote their marker in their first workflow task; new runs write none there.
     // So those patches are asked only when replaying: replayed, `patched` finds the marker in the history
     // or answers false and records nothing, while a first task running live never follows an older
@@ -38,11 +39,12 @@ export class RunChanges {
       if (patched(OPEN_INDEXED_WITH_NEXT_STEP)) this.#recordedAtStart = OPEN_INDEXED_WITH_NEXT_STEP;
       else if (patched(LEAN_CLOSE)) this.#recordedAtStart = LEAN_CLOSE;
     }
+    if (continued) this.markerAtOpen();
   }
 
   /**
    * The newest change. Asked where opening ends, so that its marker shares the workflow task that upserts
-   * `open`; a continued run, which does not open, asks at its start; a run cancelled while opening, when it closes.
+   * `open`; a run cancelled while opening asks when it closes.
    */
   markerAtOpen(): boolean {
     return (this.#markerAtOpen ??= patched(MARKER_AT_OPEN));

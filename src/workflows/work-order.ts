@@ -19,8 +19,7 @@ export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: Carrie
   const input = startInput(raw);
   const order = new WorkOrder(input, carried);
   const top = topSteps(order);
-  const changes = new RunChanges();
-  if (carried) changes.markerAtOpen(); // a continued run does not open: its marker goes in its first task
+  const changes = new RunChanges({ continued: carried !== undefined });
   try {
     if (!carried) {
       order.indexForSearch();
