@@ -76,6 +76,12 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  skip: {
+    args: 'ID --reason R',
+    summary: 'carry on without the step that failed permanently (e.g. a closing call TOP keeps refusing); the reason is kept',
+    options: { reason: { type: 'string' } },
+    run: async ({ client, values, id }) => await client().skip(id(), { reason: values.reason as string }),
+  },
   status: {
     args: 'ID',
     summary: "show the work order's status",

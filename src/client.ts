@@ -9,12 +9,12 @@ import { z } from 'zod';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { forEachBounded } from './for-each-bounded';
 import { defineWorkOrderSchemas, parseOrThrow, type CompletionRaw, type ProgressReportRaw, type WorkOrderInputRaw } from './work-order/schemas';
-import { DEFAULT_TASK_QUEUE, WORK_ORDER_CLOSED_FAILURE, workflowIdFor, workOrderIdOf } from './work-order/temporal-names';
+import { DEFAULT_TASK_QUEUE, PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, workflowIdFor, workOrderIdOf, type ProgressRefusal } from './work-order/temporal-names';
 import { isFinalStatus, workOrderStatus, type ProgressAck, type WorkOrderView } from './work-order/view';
-import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery } from './workflows/messages';
+import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, skipSignal, statusQuery } from './workflows/messages';
 import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './workflows/search-attributes';
 import type { workOrderWorkflow } from './workflows/work-order';
-import { WorkOrderClosedError, WorkOrderNotFoundError, type BatchRetryAnswer, type ClosedStatus, type CloseAnswer, type OpenWorkOrderCount, type RetryAnswer, type StartResult, type WorkOrderSummary } from './client/answers';
+import { ProgressRefusedError, WorkOrderClosedError, WorkOrderNotFoundError, type BatchRetryAnswer, type ClosedStatus, type CloseAnswer, type OpenWorkOrderCount, type RetryAnswer, type StartResult, type WorkOrderSummary } from './client/answers';
 import { tracingClientInterceptors } from './client/tracing';
 import { countOpenWorkOrders, failedWorkOrders, listWorkOrders, queryValue, type ListFilter } from './client/visibility';
 
@@ -23,10 +23,12 @@ export { tracingClientInterceptors } from './client/tracing';
 export { InvalidInputError } from './work-order/schemas';
 export { DEFAULT_TASK_QUEUE, workflowIdFor } from './work-order/temporal-names';
 
-const { workOrderInput, progressReport, completion, cancellation } = defineWorkOrderSchemas();
+const { workOrderInput, progressReport, completion, cancellation, stepSkip } = defineWorkOrderSchemas();
 const workOrderIdSchema = workOrderInput.shape.workOrderId;
 const batchRetryFilter = z.strictObject({
   seller: queryValue.optional(),
+  /** Only work orders whose failure was classified so, e.g. `authorization` after a seller re-authorized. */
+  classification: z.enum(['transient', 'rate-limited', 'business', 'authorization', 'configuration']).optional(),
   /** Count and name the matches; signal nothing. */
   dryRun: z.boolean().default(false),
 });
@@ -86,7 +88,8 @@ export class WorkOrderClient {
 
   /**
    * Queues a progress report; resolves once it is durably accepted. Sending the same progressId again
-   * changes nothing. A closed or closing work order refuses it with WorkOrderClosedError.
+   * changes nothing, for the work order's whole life. A closed or closing work order refuses it with
+   * WorkOrderClosedError; one holding as much progress as it can carry, with ProgressRefusedError.
    */
   async reportProgress(workOrderId: string, raw: ProgressReportRaw): Promise<ProgressAck> {
     const report = parseOrThrow(progressReport, raw, 'progress report');
@@ -95,8 +98,10 @@ export class WorkOrderClient {
         handle.executeUpdate(reportProgressUpdate, { args: [report], updateId: `progress:${report.progressId}` }),
       );
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === WORK_ORDER_CLOSED_FAILURE) {
-        throw new WorkOrderClosedError(workOrderId, 'closing');
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const { type, message, details } = error.cause;
+        if (type === WORK_ORDER_CLOSED_FAILURE) throw new WorkOrderClosedError(workOrderId, 'closing');
+        if (type === PROGRESS_REFUSED_FAILURE) throw new ProgressRefusedError(workOrderId, (details?.[0] as ProgressRefusal | undefined) ?? 'queue-full', message);
       }
       throw error;
     }
@@ -125,14 +130,17 @@ export class WorkOrderClient {
    * step. A work order that is not waiting for an operator is not signalled; the answer says its status.
    */
   async retry(workOrderId: string): Promise<RetryAnswer> {
-    const id = parseOrThrow(workOrderIdSchema, workOrderId, 'work order id');
-    const state = await this.#state(this.#handle(id));
-    if (state.closed || state.status !== 'failed') {
-      const status = state.status ?? 'opening';
-      return { workOrderId: id, retried: false, status, reason: `work order ${id} is ${status}, not waiting for an operator` };
-    }
-    await this.#call(id, (handle) => handle.signal(retrySignal));
-    return { workOrderId: id, retried: true, status: 'failed' };
+    return await this.#decide(workOrderId, (handle) => handle.signal(retrySignal));
+  }
+
+  /**
+   * Carries on without the step that failed permanently (e.g. a closing call TOP keeps refusing, once
+   * someone has settled it by hand). The reason is kept in the work order's steps and the skip is counted
+   * (`work_orders{event="step_skipped"}`). A work order not waiting for an operator is not signalled.
+   */
+  async skip(workOrderId: string, raw: { reason: string }): Promise<RetryAnswer> {
+    const skip = parseOrThrow(stepSkip, raw, 'skip');
+    return await this.#decide(workOrderId, (handle) => handle.signal(skipSignal, skip));
   }
 
   /**
@@ -144,7 +152,10 @@ export class WorkOrderClient {
     const filter = parseOrThrow(batchRetryFilter, raw, 'retry filter');
     const workOrderIds: string[] = [];
     for await (const { workOrderId, sellerRecorded } of failedWorkOrders(this.client, filter.seller)) {
-      if (filter.seller && !sellerRecorded && (await this.status(workOrderId)).seller !== filter.seller) continue;
+      const needsStatus = (filter.seller && !sellerRecorded) || filter.classification;
+      const view = needsStatus ? await this.status(workOrderId).catch(() => undefined) : undefined;
+      if (filter.seller && !sellerRecorded && view?.seller !== filter.seller) continue;
+      if (filter.classification && view?.lastError?.classification !== filter.classification) continue;
       workOrderIds.push(workOrderId);
     }
     onMatched?.(workOrderIds.length);
@@ -182,6 +193,18 @@ export class WorkOrderClient {
    */
   async countOpen(): Promise<OpenWorkOrderCount[]> {
     return await countOpenWorkOrders(this.client);
+  }
+
+  /** Sends an operator's decision to a work order waiting for one; says why not to any other. */
+  async #decide(workOrderId: string, send: (handle: WorkflowHandle<typeof workOrderWorkflow>) => Promise<void>): Promise<RetryAnswer> {
+    const id = parseOrThrow(workOrderIdSchema, workOrderId, 'work order id');
+    const state = await this.#state(this.#handle(id));
+    if (state.closed || state.status !== 'failed') {
+      const status = state.status ?? 'opening';
+      return { workOrderId: id, retried: false, status, reason: `work order ${id} is ${status}, not waiting for an operator` };
+    }
+    await this.#call(id, send);
+    return { workOrderId: id, retried: true, status: 'failed' };
   }
 
   #handle(workOrderId: string): WorkflowHandle<typeof workOrderWorkflow> {

@@ -1,7 +1,8 @@
 /** What the work-order client answers, and the errors it throws beyond invalid input. */
+import type { ProgressRefusal } from '../work-order/temporal-names';
 import type { ClosedStatus, WorkOrderStatus } from '../work-order/view';
 
-export type { ClosedStatus };
+export type { ClosedStatus, ProgressRefusal };
 
 /** No work order with this id was ever started (or its history is past the namespace's retention). */
 export class WorkOrderNotFoundError extends Error {
@@ -22,12 +23,28 @@ export class WorkOrderClosedError extends Error {
   }
 }
 
+/**
+ * Progress refused because the work order holds as much as it can carry: `queue-full` while too many
+ * reports wait to be sent (send it again later, once they are), `progress-ids-full` once it has used
+ * every progress id it keeps (it takes no more progress).
+ */
+export class ProgressRefusedError extends Error {
+  override readonly name = 'ProgressRefusedError';
+  constructor(
+    readonly workOrderId: string,
+    readonly reason: ProgressRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The answer to complete and cancel. A work order that has already closed is left as it is. */
 export type CloseAnswer = { workOrderId: string; alreadyClosed: false } | { workOrderId: string; alreadyClosed: true; status: ClosedStatus };
 
 export interface RetryAnswer {
   workOrderId: string;
-  /** True when the retry signal was sent: the work order was waiting for an operator. */
+  /** True when the retry (or skip) signal was sent: the work order was waiting for an operator. */
   retried: boolean;
   /** The status it had when asked. */
   status: WorkOrderStatus | ClosedStatus;

@@ -109,7 +109,10 @@ export function defineWorkOrderSchemas() {
 
   const cancellation = z.strictObject({ reason: text(500) });
 
-  return { workOrderInput, progressReport, completion, cancellation };
+  /** An operator's decision to go on without a step TOP keeps refusing; the reason is kept in the work order's steps. */
+  const stepSkip = z.strictObject({ reason: text(500) });
+
+  return { workOrderInput, progressReport, completion, cancellation, stepSkip };
 }
 
 /** "is required" when missing, else `wrongType`. */
@@ -123,6 +126,7 @@ export type ProgressReportRaw = z.input<WorkOrderSchemas['progressReport']>;
 export type Completion = z.output<WorkOrderSchemas['completion']>;
 export type CompletionRaw = z.input<WorkOrderSchemas['completion']>;
 export type Cancellation = z.output<WorkOrderSchemas['cancellation']>;
+export type StepSkip = z.output<WorkOrderSchemas['stepSkip']>;
 
 /** `Invalid work order: alime.asyncCode: must not be empty; …` */
 export class InvalidInputError extends Error {

@@ -16,3 +16,12 @@ export const workOrderIdOf = (workflowId: string): string | undefined =>
 
 /** The failure type of an Update refused because the work order is ending (completion or cancellation arrived). */
 export const WORK_ORDER_CLOSED_FAILURE = 'WorkOrderClosed';
+
+/**
+ * The failure type of an Update refused because the work order holds as much progress as it can carry:
+ * too many reports waiting to be sent (retry later), or every progress id it can remember used.
+ */
+export const PROGRESS_REFUSED_FAILURE = 'ProgressRefused';
+
+/** Why a report was refused: `queue-full` passes once the waiting reports are sent; `progress-ids-full` is for good. */
+export type ProgressRefusal = 'queue-full' | 'progress-ids-full';

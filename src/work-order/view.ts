@@ -13,11 +13,14 @@ export const workOrderStatus = z
   .meta({
     description:
       'opening: being created on TOP (event, case, first node) · open: waiting for progress and completion · escalated: open past its SLA deadline · ' +
-      "failed: a TOP call failed permanently, waiting for an operator's retry (or cancellation) · closing: completion, cancellation or timeout received, " +
+      "failed: a TOP call failed permanently, waiting for an operator's retry or skip (or, before closing, cancellation or the SLA's close) · closing: completion, cancellation or timeout received, " +
       'closing on TOP · completed · cancelled · timed-out',
   });
 
-export const stepName = z.enum(['emit-created-event', 'open-case', 'notify-node', 'close-case', 'notify-final-node', 'emit-closing-event']);
+export const stepName = z.enum(['emit-created-event', 'open-case', 'notify-first-node', 'notify-node', 'notify-final-node', 'close-case', 'emit-closing-event']);
+
+/** Whether something the work order opens on TOP exists there: `unknown` when its call may have reached TOP but no answer came back. */
+export const onTopState = z.enum(['no', 'yes', 'unknown']);
 
 export const stepFailure = z.object({
   type: z.string().meta({ description: '`TopError:business`, `TopError:authorization`, `TopInputError`, …' }),
@@ -31,8 +34,9 @@ export const stepRecord = z.object({
   step: stepName,
   node: z.string().optional().meta({ description: 'The node it concerned, for 店小蜜 notifications' }),
   at: z.string().meta({ description: 'ISO time the step happened (workflow time)' }),
-  outcome: z.enum(['ok', 'failed']),
+  outcome: z.enum(['ok', 'failed', 'skipped']),
   failure: stepFailure.optional(),
+  skipReason: z.string().optional().meta({ description: "The operator's reason, for a step skipped while it waited for an operator" }),
 });
 
 export const workOrderView = z.object({
@@ -45,9 +49,9 @@ export const workOrderView = z.object({
   steps: z.array(stepRecord).meta({ description: 'The most recent steps, oldest first (bounded; stepCount counts them all)' }),
   stepCount: z.int(),
   lastError: stepFailure.extend({ step: stepName, at: z.string() }).optional(),
-  onTop: z.object({ createdEvent: z.boolean(), case: z.boolean() }).meta({
+  onTop: z.object({ createdEvent: onTopState, case: onTopState }).meta({
     description:
-      'What exists on TOP and must be closed: set when the step succeeded, or when it was cut short by cancellation with its outcome unknown. A step TOP refused leaves nothing to close.',
+      'What exists on TOP and must be closed: `yes` once the step succeeded; `no` before, or when TOP refused it; `unknown` when it was cut short (cancellation, an hour of timeouts) after it may have reached TOP. Closing sends an `unknown` one again first (same event_id / outer_case_id), then closes it: right whether or not it had arrived.',
   }),
   escalatedAt: z.string().optional(),
   slaDeadline: z.string().optional(),
@@ -71,6 +75,7 @@ export type ClosedStatus = FinalStatus | 'terminated' | 'workflow-failed' | 'wor
 
 export const isFinalStatus = (status: string | undefined): status is FinalStatus => (FINAL_STATUSES as readonly (string | undefined)[]).includes(status);
 export type StepName = z.output<typeof stepName>;
+export type OnTopState = z.output<typeof onTopState>;
 export type StepFailure = z.output<typeof stepFailure>;
 export type StepRecord = z.output<typeof stepRecord>;
 export type WorkOrderView = z.output<typeof workOrderView>;

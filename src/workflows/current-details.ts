@@ -4,6 +4,7 @@ import type { StepName, StepRecord, WorkOrderView } from '../work-order/view';
 const STEP_WORDS: Record<StepName, (node?: string) => string> = {
   'emit-created-event': () => 'Qianniu: work order created',
   'open-case': () => 'AliGenius: identification case opened',
+  'notify-first-node': (node) => `店小蜜: first node ${node ?? '?'}`,
   'notify-node': (node) => `店小蜜: reached node ${node ?? '?'}`,
   'close-case': () => 'AliGenius: identification case completed',
   'notify-final-node': (node) => `店小蜜: finished at node ${node ?? '?'}`,
@@ -30,5 +31,7 @@ export function currentDetails(view: WorkOrderView): string {
 
 function describeStep(step: StepRecord): string {
   const words = STEP_WORDS[step.step](step.node);
-  return step.outcome === 'ok' ? `✓ ${words} — ${step.at}` : `✗ ${words} failed — ${step.at}: ${step.failure?.message ?? 'unknown error'}`;
+  if (step.outcome === 'ok') return `✓ ${words} — ${step.at}`;
+  if (step.outcome === 'skipped') return `↷ ${words} skipped by an operator — ${step.at}: ${step.skipReason ?? 'no reason given'}`;
+  return `✗ ${words} failed — ${step.at}: ${step.failure?.message ?? 'unknown error'}`;
 }

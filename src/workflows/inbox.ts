@@ -1,8 +1,8 @@
 import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
-import type { Cancellation, Completion, ProgressReport } from '../work-order/schemas';
-import { WORK_ORDER_CLOSED_FAILURE } from '../work-order/temporal-names';
+import type { Cancellation, Completion, ProgressReport, StepSkip } from '../work-order/schemas';
+import { PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, type ProgressRefusal } from '../work-order/temporal-names';
 import type { ProgressAck, WorkOrderView } from '../work-order/view';
-import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, statusQuery } from './messages';
+import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, skipSignal, statusQuery } from './messages';
 import { parseProgressReport, signalPayload } from './validation';
 
 /** How a work order ends. */
@@ -20,23 +20,38 @@ export interface QueuedProgress {
 /** The messages a continued run takes over. */
 export interface CarriedMessages {
   inbox: QueuedProgress[];
+  /** Every progress id the work order has received, over all its runs. */
   seenProgressIds: string[];
   ending?: Ending;
 }
 
-const PROGRESS_IDS_KEPT = 1_000;
+/**
+ * What a work order carries is bounded, so that it always fits the input of its next run (Temporal's 2 MB
+ * payload limit) with room for the rest of its state. Past a bound, an Update is refused with a
+ * ProgressRefused failure that says which; nothing accepted is ever dropped.
+ * - Reports waiting to be sent (e.g. while a step waits for an operator): at most 1,000 and 1 MiB of JSON.
+ *   The sender retries later, once 店小蜜 has been told the waiting ones.
+ * - Progress ids, kept for the work order's whole life so that a resent id is recognised however long
+ *   ago it was first sent: at most 256 KiB of ids (about 10,000 ids of 20 characters).
+ */
+export const PROGRESS_BOUNDS = { queuedReports: 1_000, queuedBytes: 1024 * 1024, progressIdBytes: 256 * 1024 } as const;
+
+/** An operator's answer to a step waiting for one. */
+export type OperatorDecision = { kind: 'retry' } | { kind: 'skip'; reason: string };
 
 /**
  * The work order's message handlers and what they received: progress reports in order (each progressId
- * once), the first ending (completion or cancellation), an operator's retry. Handlers only record; the
- * workflow function acts.
+ * once in the work order's life), the first ending (completion or cancellation), an operator's decision.
+ * Handlers only record; the workflow function acts.
  */
 export class Inbox {
   readonly #queue: QueuedProgress[];
+  #queuedBytes: number;
   readonly #seenProgressIds: Set<string>;
+  #seenIdBytes: number;
   #ending: Ending | undefined;
-  /** Set by the operator's retry signal; cleared by whoever waits for it. */
-  retryRequested = false;
+  /** Set by the operator's retry or skip signal; cleared by whoever waits for it. */
+  decision: OperatorDecision | undefined;
 
   constructor(
     /** Counts received and rejected messages for the status. */
@@ -44,7 +59,9 @@ export class Inbox {
     carried: CarriedMessages | undefined,
   ) {
     this.#queue = carried?.inbox ?? [];
+    this.#queuedBytes = this.#queue.reduce((sum, queued) => sum + reportBytes(queued.report), 0);
     this.#seenProgressIds = new Set(carried?.seenProgressIds);
+    this.#seenIdBytes = carried?.seenProgressIds.reduce((sum, id) => sum + utf8Length(id), 0) ?? 0;
     this.#ending = carried?.ending;
   }
 
@@ -53,13 +70,18 @@ export class Inbox {
     setHandler(statusQuery, status);
     setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseProgressReport(raw)), {
       validator: (raw) => {
-        parseProgressReport(raw);
+        const report = parseProgressReport(raw);
         if (this.#ending) throw workOrderClosedFailure(this.view.workOrderId, this.#ending.kind);
+        const refusal = this.#refusal(report);
+        if (refusal) throw ApplicationFailure.create({ type: PROGRESS_REFUSED_FAILURE, message: refusal.message, details: [refusal.reason], nonRetryable: true });
       },
     });
     setHandler(progressSignal, (raw) => {
       const report = this.#validSignal(signalPayload.progress(raw), 'progress');
-      if (report && !this.#ending) this.#acceptProgress(report);
+      if (!report || this.#ending) return;
+      const refusal = this.#refusal(report);
+      if (refusal) this.#reject(`progress signal ${report.progressId} refused: ${refusal.message}`);
+      else this.#acceptProgress(report);
     });
     setHandler(completeSignal, (raw) => {
       const done = this.#validSignal(signalPayload.completion(raw), 'completion');
@@ -70,12 +92,21 @@ export class Inbox {
       if (cancel) this.requestCancellation(cancel);
     });
     setHandler(retrySignal, () => {
-      this.retryRequested = true;
+      this.decision = { kind: 'retry' };
+    });
+    setHandler(skipSignal, (raw) => {
+      const skip: StepSkip | undefined = this.#validSignal(signalPayload.skip(raw), 'skip');
+      if (skip) this.decision = { kind: 'skip', reason: skip.reason };
     });
   }
 
   get ending(): Ending | undefined {
     return this.#ending;
+  }
+
+  /** An ending that stops the work order where it stands: cancellation or the SLA's close, not completion. */
+  get stopRequested(): Ending | undefined {
+    return this.#ending?.kind === 'completed' ? undefined : this.#ending;
   }
 
   /** The ending the workflow itself decided on (SLA close, cancellation through Temporal) takes over. */
@@ -92,29 +123,60 @@ export class Inbox {
     return this.#queue.length;
   }
 
-  /** The oldest progress report not yet acted on. */
-  next(): QueuedProgress | undefined {
-    return this.#queue.shift();
+  /** The oldest progress report not yet sent; it stays queued (and is carried over) until `sent`. */
+  peek(): QueuedProgress | undefined {
+    return this.#queue[0];
+  }
+
+  /** The oldest report has been sent to 店小蜜 (or an operator skipped it). */
+  sent(): void {
+    const sent = this.#queue.shift();
+    if (sent) this.#queuedBytes -= reportBytes(sent.report);
   }
 
   carry(): CarriedMessages {
-    return { inbox: this.#queue, seenProgressIds: [...this.#seenProgressIds].slice(-PROGRESS_IDS_KEPT), ending: this.#ending };
+    return { inbox: this.#queue, seenProgressIds: [...this.#seenProgressIds], ending: this.#ending };
   }
 
   #acceptProgress(report: ProgressReport): ProgressAck {
     if (this.#seenProgressIds.has(report.progressId)) return { accepted: false, progressReceived: this.view.progressReceived };
     this.#seenProgressIds.add(report.progressId);
+    this.#seenIdBytes += utf8Length(report.progressId);
     this.#queue.push({ report, receivedAt: Date.now() });
+    this.#queuedBytes += reportBytes(report);
     this.view.progressReceived += 1;
     return { accepted: true, progressReceived: this.view.progressReceived };
+  }
+
+  /** Why a new report cannot be taken, or undefined. A resent id is never refused: it changes nothing. */
+  #refusal(report: ProgressReport): { reason: ProgressRefusal; message: string } | undefined {
+    if (this.#seenProgressIds.has(report.progressId)) return undefined;
+    const id = this.view.workOrderId;
+    if (this.#queue.length >= PROGRESS_BOUNDS.queuedReports || this.#queuedBytes + reportBytes(report) > PROGRESS_BOUNDS.queuedBytes) {
+      return {
+        reason: 'queue-full',
+        message: `work order ${id} already holds ${this.#queue.length} progress reports (${this.#queuedBytes} bytes) not yet sent to 店小蜜 (${this.view.waitingFor}); send this one again later`,
+      };
+    }
+    if (this.#seenIdBytes + utf8Length(report.progressId) > PROGRESS_BOUNDS.progressIdBytes) {
+      return {
+        reason: 'progress-ids-full',
+        message: `work order ${id} has used all ${PROGRESS_BOUNDS.progressIdBytes} bytes of progress ids it keeps (${this.#seenProgressIds.size} reports); it takes no more progress`,
+      };
+    }
+    return undefined;
   }
 
   /** Signals have no validator: a malformed one is counted and logged, never acted on. */
   #validSignal<T>(payload: T | undefined, what: string): T | undefined {
     if (payload !== undefined) return payload;
-    this.view.rejectedMessages += 1;
-    log.warn(`rejected a malformed ${what} signal`, { workOrderId: this.view.workOrderId });
+    this.#reject(`rejected a malformed ${what} signal`);
     return undefined;
+  }
+
+  #reject(why: string): void {
+    this.view.rejectedMessages += 1;
+    log.warn(why, { workOrderId: this.view.workOrderId });
   }
 }
 
@@ -127,3 +189,7 @@ function workOrderClosedFailure(workOrderId: string, ending: Ending['kind']): Ap
     nonRetryable: true,
   });
 }
+
+const encoder = new TextEncoder();
+const utf8Length = (text: string): number => encoder.encode(text).length;
+const reportBytes = (report: ProgressReport): number => utf8Length(JSON.stringify(report));

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Cancellation, Completion, ProgressReport, ProgressReportRaw } from '../work-order/schemas';
+import type { Cancellation, Completion, ProgressReport, ProgressReportRaw, StepSkip } from '../work-order/schemas';
 import type { ProgressAck, WorkOrderView } from '../work-order/view';
 
 /** The work-order workflow's messages, shared by the workflow and the client. */
@@ -12,4 +12,6 @@ export const completeSignal = defineSignal<[Completion]>('complete');
 export const cancelSignal = defineSignal<[Cancellation]>('cancel');
 /** An operator's go-ahead to retry the step that failed permanently, once its cause is fixed. */
 export const retrySignal = defineSignal('retry');
+/** An operator's go-ahead to carry on without the step that failed permanently (e.g. a closing call TOP keeps refusing). */
+export const skipSignal = defineSignal<[StepSkip]>('skip');
 export const statusQuery = defineQuery<WorkOrderView>('status');

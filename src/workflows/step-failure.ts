@@ -11,3 +11,12 @@ export function describeStepFailure(error: ActivityFailure): StepFailure {
   }
   return { type: cause?.name ?? 'ActivityFailure', message: cause?.message ?? error.message };
 }
+
+/**
+ * Whether a failed step's call may have reached TOP. Only a non-retryable failure is TOP's (or our own
+ * gate's) definite refusal; a step that ran out of time (an hour of timeouts, transient errors, a call cut
+ * off mid-flight) may have been applied without our hearing back.
+ */
+export function mayHaveReachedTop(error: ActivityFailure): boolean {
+  return !(error.cause instanceof ApplicationFailure && error.cause.nonRetryable);
+}

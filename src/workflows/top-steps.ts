@@ -1,13 +1,15 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { WorkOrderActivities } from '../activities/work-order-activities';
 import type { WorkOrderEventKind } from '../work-order/events';
-import { runStep } from './operator-retry';
+import { runStep } from './run-step';
 import type { WorkOrder } from './work-order-state';
 
 /**
  * Transient TOP trouble (isp errors, 5xx, timeouts, rate-limit bans) is retried by Temporal with
  * backoff for up to an hour; after that, or at once for a permanent error, the step waits for an
- * operator (see operator-retry.ts). Which errors are permanent is decided in activities/top-failures.
+ * operator (see run-step.ts). Which errors are permanent is decided in activities/top-failures.
+ * A call cut short waits for its attempt to end (the SDK's default cancellation type), so no call of
+ * the work order reaches TOP after the work order has moved on.
  */
 const TOP_CALL: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -17,21 +19,26 @@ const TOP_CALL: ActivityOptions = {
 
 const activities = proxyActivities<WorkOrderActivities>(TOP_CALL);
 
+/** How the work order's 店小蜜 notification is meant: its first node, a progress node, or the final one. */
+export type AliMeNode = 'first' | 'progress' | 'final';
+
 /**
  * The work order's TOP calls, in business terms, each with a summary for the UI's timeline. `at` is when
  * the step's cause happened (creation, a report received, completion), never when an attempt runs; it is
- * stamped once per step through the work order's TOP clock, so retries resend the same time.
+ * stamped once per step through the work order's TOP clock, so retries resend the same time. A `resend`
+ * (closing what may or may not have reached TOP) repeats the original call exactly, creation time included.
  */
 export function topSteps(order: WorkOrder) {
   const { input } = order;
   const id = input.workOrderId;
+  const stamp = (at: number, resend: boolean) => (resend ? at : order.topTime(at));
 
   return {
-    emitWorkOrderEvent(kind: WorkOrderEventKind, at: number, resultMessage?: string): Promise<void> {
+    emitWorkOrderEvent(kind: WorkOrderEventKind, at: number, { resultMessage, resend = false }: { resultMessage?: string; resend?: boolean } = {}): Promise<void> {
       const node = order.view.currentNode;
-      const stamped = order.topTime(at);
-      return runStep(order, kind === 'created' ? 'emit-created-event' : 'emit-closing-event', node, () =>
-        activities.emitWorkOrderEvent.executeWithOptions({ ...TOP_CALL, summary: `Qianniu: work order ${id} ${kind}` }, [
+      const stamped = stamp(at, resend);
+      return runStep(order, kind === 'created' ? 'emit-created-event' : 'emit-closing-event', { node, once: true }, () =>
+        activities.emitWorkOrderEvent.executeWithOptions({ ...TOP_CALL, summary: `Qianniu: work order ${id} ${kind}${resend ? ' (sent again)' : ''}` }, [
           {
             workOrderId: id,
             seller: input.seller,
@@ -49,21 +56,24 @@ export function topSteps(order: WorkOrder) {
       );
     },
 
-    updateIdentificationCase(operation: 'open' | 'complete', at: number, tips: string): Promise<void> {
+    updateIdentificationCase(operation: 'open' | 'complete', at: number, tips: string, { resend = false } = {}): Promise<void> {
       const identification = input.identification!;
-      const stamped = order.topTime(at);
+      const stamped = stamp(at, resend);
       const caseId = identification.caseId ?? id;
-      return runStep(order, operation === 'open' ? 'open-case' : 'close-case', undefined, () =>
-        activities.updateIdentificationCase.executeWithOptions({ ...TOP_CALL, summary: `AliGenius: ${operation} identification case ${caseId}` }, [
-          { seller: input.seller, operation, caseId, detailOrderId: identification.detailOrderId, refundId: identification.refundId, at: stamped, tips },
-        ]),
+      return runStep(order, operation === 'open' ? 'open-case' : 'close-case', { once: true }, () =>
+        activities.updateIdentificationCase.executeWithOptions(
+          { ...TOP_CALL, summary: `AliGenius: ${operation} identification case ${caseId}${resend ? ' (sent again)' : ''}` },
+          [{ seller: input.seller, operation, caseId, detailOrderId: identification.detailOrderId, refundId: identification.refundId, at: stamped, tips }],
+        ),
       );
     },
 
-    notifyAliMe(node: string, data: Record<string, unknown> | undefined, completed: boolean, at: number): Promise<void> {
+    notifyAliMe(node: string, data: Record<string, unknown> | undefined, meant: AliMeNode, at: number): Promise<void> {
       const asyncCode = input.alime!.asyncCode;
       const stamped = order.topTime(at);
-      return runStep(order, completed ? 'notify-final-node' : 'notify-node', node, () =>
+      const completed = meant === 'final';
+      const step = meant === 'first' ? 'notify-first-node' : meant === 'final' ? 'notify-final-node' : 'notify-node';
+      return runStep(order, step, { node, once: meant !== 'progress' }, () =>
         activities.notifyAliMe.executeWithOptions({ ...TOP_CALL, summary: `店小蜜: work order ${id} ${completed ? 'finished at' : 'reached'} node ${node}` }, [
           { workOrderId: id, asyncCode, node, data, completed, at: stamped },
         ]),

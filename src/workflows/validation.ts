@@ -9,7 +9,7 @@
  * are exported. Sharing them is deterministic: a schema keeps no state that depends on what it parsed.
  */
 import { z } from 'zod';
-import { defineWorkOrderSchemas, parseOrThrow, type Cancellation, type Completion, type ProgressReport, type WorkOrderInput } from '../work-order/schemas';
+import { defineWorkOrderSchemas, parseOrThrow, type Cancellation, type Completion, type ProgressReport, type StepSkip, type WorkOrderInput } from '../work-order/schemas';
 
 /**
  * No generated parsers: no code generation in the workflow sandbox, for parsers that take microseconds
@@ -30,4 +30,5 @@ export const signalPayload = {
   progress: (raw: unknown): ProgressReport | undefined => schemas.progressReport.safeParse(raw).data,
   completion: (raw: unknown): Completion | undefined => schemas.completion.safeParse(raw).data,
   cancellation: (raw: unknown): Cancellation | undefined => schemas.cancellation.safeParse(raw).data,
+  skip: (raw: unknown): StepSkip | undefined => schemas.stepSkip.safeParse(raw).data,
 };

@@ -1,32 +1,39 @@
-import { ApplicationFailure, condition, log, metricMeter, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, metricMeter, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { MetricCounter, SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { InvalidInputError, type ProgressReport, type WorkOrderInput, type WorkOrderInputRaw } from '../work-order/schemas';
 import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from '../work-order/view';
 import { currentDetails } from './current-details';
-import { Inbox, type CarriedMessages, type Ending } from './inbox';
-import { BIZ_ORDER_ID, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
+import { Inbox, type CarriedMessages, type Ending, type OperatorDecision } from './inbox';
+import { ContinueAsNewRequested, EndRequested } from './interruptions';
+import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
+import { TopClock } from './top-clock';
 import { parseWorkOrderInput } from './validation';
 
 export type { Ending };
 
-/** Everything a continued run needs: the view, and the messages not yet acted on. */
+/** Where the work order is in its life: a continued run picks up in the same phase. */
+export type Phase = 'opening' | 'open' | 'closing';
+
+/** Everything a continued run needs: the view, where it stood, and the messages not yet acted on. */
 export interface CarriedState extends CarriedMessages {
   view: WorkOrderView;
+  phase: Phase;
+  /** The phase's once-only steps already done (sent or skipped): the next run does not send them again. */
+  stepsDone: StepName[];
+  /** The step that was waiting for an operator: the next run waits again rather than calling TOP unasked. */
+  awaitingOperator?: StepName;
   slaDeadlineMs?: number;
-  /** The latest time sent to TOP; absent in runs continued by older code. */
-  lastTopTime?: number;
+  /** The latest time sent to TOP. */
+  lastTopTime: number;
 }
 
-export type NextEvent =
-  | { kind: 'progress'; report: ProgressReport; receivedAt: number }
-  | { kind: 'end'; ending: Ending }
-  | { kind: 'sla-breached' }
-  | { kind: 'continue-as-new' };
+export type NextEvent = { kind: 'progress'; report: ProgressReport; receivedAt: number } | { kind: 'end'; ending: Ending };
 
 /**
- * `work_orders{event}`: started, escalated, step_failed, completed, cancelled, timed-out. Replay-safe.
- * Made once per workflow (this module is evaluated per workflow), on first use: metricMeter needs a workflow context.
+ * `work_orders{event}`: started, escalated, step_failed, step_skipped, completed, cancelled, timed-out.
+ * Replay-safe. Made once per workflow (this module is evaluated per workflow), on first use: metricMeter
+ * needs a workflow context.
  */
 let workOrderEventCounter: MetricCounter | undefined;
 const workOrderEvents = (): MetricCounter => (workOrderEventCounter ??= metricMeter.createCounter('work_orders', 'work orders', 'Work-order lifecycle events'));
@@ -36,32 +43,35 @@ const DEFAULT_HISTORY_EVENT_LIMIT = 10_000;
 
 /**
  * The work order's state: what it has done, what it waits for, how it shows in the UI and in search.
- * The workflow function drives it; this class only records; `inbox` holds what arrived.
+ * The workflow function drives it; this class records, and owns the work order's waits (for the next
+ * message, for an operator) and its one SLA timer; `inbox` holds what arrived.
  */
 export class WorkOrder {
   readonly view: WorkOrderView;
   readonly inbox: Inbox;
-  #slaDeadlineMs: number | undefined;
-  #closing = false;
-  #lastTopTime: number;
-  /** The search attributes wait for the next step (see `opened` and `startClosing`). */
+  #phase: Phase;
+  readonly #stepsDone: Set<StepName>;
+  #awaitingOperator: StepName | undefined;
+  readonly #slaDeadlineMs: number | undefined;
+  readonly #clock: TopClock;
+  /** Search sees the status with the next recorded step (see `opened` and `startClosing`). */
   #indexWithNextStep = false;
 
   constructor(
     readonly input: WorkOrderInput,
     carried?: CarriedState,
   ) {
-    const now = Date.now();
-    // A run continued by older code carries no createdAt: the chain's start is the same moment.
-    const createdAt = carried?.view.createdAt ?? workflowInfo().startTime.toISOString();
-    this.#lastTopTime = carried?.lastTopTime ?? 0;
-    this.#slaDeadlineMs = carried ? carried.slaDeadlineMs : input.sla ? now + msToNumber(input.sla.within) : undefined;
+    this.#phase = carried?.phase ?? 'opening';
+    this.#stepsDone = new Set(carried?.stepsDone);
+    this.#awaitingOperator = carried?.awaitingOperator;
+    this.#clock = new TopClock(carried?.lastTopTime);
+    this.#slaDeadlineMs = carried ? carried.slaDeadlineMs : input.sla ? Date.now() + msToNumber(input.sla.within) : undefined;
     this.view = carried?.view ?? {
       workOrderId: input.workOrderId,
       seller: input.seller,
       status: 'opening',
-      createdAt,
-      onTop: { createdEvent: false, case: false },
+      createdAt: workflowInfo().startTime.toISOString(),
+      onTop: { createdEvent: 'no', case: 'no' },
       currentNode: input.alime?.firstNode ?? 'created',
       waitingFor: 'creating the work order on TOP',
       steps: [],
@@ -73,80 +83,97 @@ export class WorkOrder {
     };
     if (!carried) workOrderEvents().add(1, { event: 'started' });
     this.inbox = new Inbox(this.view, carried);
-    // Views carried by runs of older code lack the seller and the creation time.
-    if (carried) Object.assign(carried.view, { seller: input.seller, createdAt });
     this.inbox.listen(() => this.#snapshot());
+    this.#watchSla();
   }
 
-  /** Sets the search attributes a client did not set at start (e.g. a run started from the Temporal CLI). */
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /** Closing has begun: a failed step can then only be retried or skipped, and nothing cuts a call short. */
+  get closing(): boolean {
+    return this.#phase === 'closing';
+  }
+
+  /** Sets the search attributes a client did not set at start (e.g. a run started from the Temporal CLI or another SDK). */
   indexForSearch(): void {
     const current = workflowInfo().typedSearchAttributes;
     const missing: SearchAttributeUpdatePair[] = [];
     if (current.get(WORK_ORDER_ID) === undefined) missing.push({ key: WORK_ORDER_ID, value: this.input.workOrderId });
+    if (current.get(SELLER) === undefined) missing.push({ key: SELLER, value: this.input.seller });
     if (this.input.bizOrderId && current.get(BIZ_ORDER_ID) === undefined) missing.push({ key: BIZ_ORDER_ID, value: this.input.bizOrderId });
     if (current.get(WORK_ORDER_STATUS) !== this.view.status) missing.push({ key: WORK_ORDER_STATUS, value: this.view.status });
     if (current.get(WORK_ORDER_NODE) !== this.view.currentNode) missing.push({ key: WORK_ORDER_NODE, value: this.view.currentNode });
     if (missing.length) upsertSearchAttributes(missing);
   }
 
-  /** Waits for the next thing to act on, oldest message first. */
+  /** Waits for the next thing to act on, oldest message first; continues as new first when the history is long. */
   async nextEvent(): Promise<NextEvent> {
-    this.waitingFor(this.view.status === 'escalated' ? 'completion (SLA passed)' : 'progress or completion');
-    const deadline = this.view.escalatedAt === undefined ? this.#slaDeadlineMs : undefined;
-    const ready = () => this.inbox.pending > 0 || this.inbox.ending !== undefined || this.#historyIsLong();
-    const woke = deadline === undefined ? (await condition(ready), true) : await condition(ready, Math.max(deadline - Date.now(), 1));
-    if (!woke) return { kind: 'sla-breached' };
-    if (this.#historyIsLong()) return { kind: 'continue-as-new' };
-    const next = this.inbox.next();
+    this.waitingFor(this.view.escalatedAt ? 'completion (SLA passed)' : 'progress or completion');
+    await condition(() => this.inbox.pending > 0 || this.inbox.ending !== undefined || this.#historyIsLong());
+    if (this.#historyIsLong()) throw new ContinueAsNewRequested();
+    const next = this.inbox.peek();
     if (next) return { kind: 'progress', ...next };
     return { kind: 'end', ending: this.inbox.ending! };
   }
 
   /**
-   * With `indexWithNextStep`, when a progress report or the ending already waits, search sees `open`
-   * together with what that message changes: one upsert where there were two in the same workflow task.
-   * (Should the run continue as new first, the next run acts on the waiting message at once, and indexes.)
+   * Waits for an operator's retry or skip of the failed step. Before closing, cancellation and the SLA's
+   * close end the wait (EndRequested); a long history continues the run as new, still waiting.
    */
-  opened({ indexWithNextStep = false } = {}): void {
-    this.view.status = 'open';
-    if (indexWithNextStep && (this.inbox.pending > 0 || this.inbox.ending !== undefined)) this.#indexWithNextStep = true;
-    else this.#index();
-    this.#showDetails();
+  async awaitOperator(step: StepName): Promise<OperatorDecision> {
+    this.waitingFor(`operator retry or skip of ${step}: ${this.view.lastError?.message ?? 'failed'}`);
+    const { inbox } = this;
+    inbox.decision = undefined;
+    const stop = () => (this.closing ? undefined : inbox.stopRequested);
+    await condition(() => inbox.decision !== undefined || stop() !== undefined || this.#historyIsLong());
+    const { decision } = inbox;
+    if (decision) {
+      inbox.decision = undefined;
+      this.#awaitingOperator = undefined;
+      this.#refresh();
+      return decision;
+    }
+    if (this.#historyIsLong()) throw new ContinueAsNewRequested();
+    throw new EndRequested(stop()!);
+  }
+
+  /**
+   * Opening is done. When a progress report or the ending already waits, search sees `open` together with
+   * what that message changes: one search update where there would be two in the same workflow task.
+   */
+  opened(): void {
+    this.#enter('open');
+    this.#refresh({ withNextStep: this.inbox.pending > 0 || this.inbox.ending !== undefined });
   }
 
   reachNode(node: string): void {
     this.view.currentNode = node;
-    this.#index();
-    this.#showDetails();
-  }
-
-  escalate(): void {
-    this.view.escalatedAt = new Date().toISOString();
-    workOrderEvents().add(1, { event: 'escalated' });
-    log.warn('work order passed its SLA deadline', { workOrderId: this.input.workOrderId, slaDeadline: this.view.slaDeadline });
-    this.setStatus('escalated');
+    this.#refresh();
   }
 
   /**
-   * With `indexWithNextStep` the status query and the UI say `closing` at once, but search sees it with the
-   * next recorded step, so that the first closing call leaves in a workflow task of its own.
+   * The status query and the UI say `closing` at once; search sees it with the next recorded step, so
+   * that the first closing call (the buyer's final 店小蜜 notification) leaves in a workflow task of its own.
+   * A run continued while closing calls it again, changing nothing.
    */
-  startClosing(ending: Ending, finalNode: string, { indexWithNextStep = false } = {}): void {
-    this.#closing = true;
+  startClosing(ending: Ending, finalNode: string): void {
+    if (this.#phase !== 'closing') this.#enter('closing');
+    this.#awaitingOperator = undefined;
     this.inbox.end(ending);
     this.view.closingReason = ending.kind === 'cancelled' ? ending.reason : ending.kind === 'completed' ? ending.completion.resultMessage : 'SLA deadline passed';
     this.view.currentNode = finalNode;
-    this.view.status = 'closing';
-    if (indexWithNextStep) this.#indexWithNextStep = true;
-    else this.#index();
-    this.#showDetails();
+    this.#refresh({ withNextStep: true });
   }
 
   closed(kind: Ending['kind']): WorkOrderView {
     this.view.closedAt = new Date().toISOString();
     workOrderEvents().add(1, { event: kind });
-    this.waitingFor('nothing: closed');
-    this.setStatus(kind);
+    this.view.waitingFor = 'nothing: closed';
+    this.view.status = kind;
+    this.#index();
+    this.#showDetails();
     return this.#snapshot();
   }
 
@@ -154,42 +181,55 @@ export class WorkOrder {
     return {
       view: this.view,
       ...this.inbox.carry(),
+      phase: this.#phase,
+      stepsDone: [...this.#stepsDone],
+      awaitingOperator: this.#awaitingOperator,
       slaDeadlineMs: this.#slaDeadlineMs,
-      lastTopTime: this.#lastTopTime,
+      lastTopTime: this.#clock.last,
     };
   }
 
-  /**
-   * The time to send TOP for something that happened at `at`: never earlier than a time already sent.
-   * TOP orders a work order's nodes (店小蜜), case operations and events by these times, and a retried
-   * step or a clock step between server hosts must not make them go backwards.
-   */
+  /** The time to send TOP for something that happened at `at`: never earlier than a time already sent. */
   topTime(at: number): number {
-    this.#lastTopTime = Math.max(this.#lastTopTime, at);
-    return this.#lastTopTime;
+    return this.#clock.stamp(at);
   }
 
-  /** Closing has begun: a failed step can then only be retried, never cancelled. */
-  get closing(): boolean {
-    return this.#closing;
+  hasDone(step: StepName): boolean {
+    return this.#stepsDone.has(step);
   }
 
-  stepSucceeded(step: StepName, node: string | undefined): void {
-    this.mayExistOnTop(step);
+  wasAwaitingOperator(step: StepName): boolean {
+    return this.#awaitingOperator === step;
+  }
+
+  stepSucceeded(step: StepName, node: string | undefined, once: boolean): void {
+    if (step === 'emit-created-event') this.view.onTop.createdEvent = 'yes';
+    if (step === 'open-case') this.view.onTop.case = 'yes';
+    if (once) this.#stepsDone.add(step);
     this.#record({ step, node, at: new Date().toISOString(), outcome: 'ok' });
   }
 
   stepFailed(step: StepName, node: string | undefined, failure: StepFailure): void {
     const at = new Date().toISOString();
-    this.#record({ step, node, at, outcome: 'failed', failure });
     this.view.lastError = { ...failure, step, at };
+    this.#awaitingOperator = step;
     workOrderEvents().add(1, { event: 'step_failed' });
+    this.#record({ step, node, at, outcome: 'failed', failure });
   }
 
-  /** What exists on TOP and must be closed: set when the step succeeded or was cut short with its outcome unknown. */
-  mayExistOnTop(step: StepName): void {
-    if (step === 'emit-created-event') this.view.onTop.createdEvent = true;
-    if (step === 'open-case') this.view.onTop.case = true;
+  /** An operator chose to go on without the step: recorded with the reason, counted, never sent again. */
+  stepSkipped(step: StepName, node: string | undefined, reason: string, once: boolean): void {
+    if (once) this.#stepsDone.add(step);
+    workOrderEvents().add(1, { event: 'step_skipped' });
+    log.warn('work order step skipped by an operator', { workOrderId: this.input.workOrderId, step, reason });
+    this.#record({ step, node, at: new Date().toISOString(), outcome: 'skipped', skipReason: reason });
+  }
+
+  /** The step's call may have reached TOP without our hearing back: what it opens is then `unknown`, never taken as absent. */
+  mayHaveReachedTop(step: StepName): void {
+    const { onTop } = this.view;
+    if (step === 'emit-created-event' && onTop.createdEvent === 'no') onTop.createdEvent = 'unknown';
+    if (step === 'open-case' && onTop.case === 'no') onTop.case = 'unknown';
   }
 
   waitingFor(what: string): void {
@@ -197,10 +237,41 @@ export class WorkOrder {
     this.#showDetails();
   }
 
-  setStatus(status: WorkOrderStatus): void {
-    this.view.status = status;
-    this.#index();
-    this.#showDetails();
+  escalate(): void {
+    this.view.escalatedAt = new Date().toISOString();
+    workOrderEvents().add(1, { event: 'escalated' });
+    log.warn('work order passed its SLA deadline', { workOrderId: this.input.workOrderId, slaDeadline: this.view.slaDeadline });
+    this.#refresh();
+  }
+
+  /**
+   * One timer for the work order's life (a continued run starts it for what is left): it escalates
+   * wherever the work order stands — opening, open, waiting for an operator — and with `onBreach: close`
+   * asks for the close, which every wait before closing takes.
+   */
+  #watchSla(): void {
+    if (this.#slaDeadlineMs === undefined || this.view.escalatedAt !== undefined || this.closing) return;
+    void sleep(Math.max(this.#slaDeadlineMs - Date.now(), 1)).then(
+      () => {
+        if (this.closing) return;
+        this.escalate();
+        if (this.input.sla?.onBreach === 'close' && !this.inbox.ending) this.inbox.end({ kind: 'timed-out', at: Date.now() });
+      },
+      () => undefined, // cancelled with the workflow: closing takes over
+    );
+  }
+
+  #enter(phase: Phase): void {
+    this.#phase = phase;
+    this.#stepsDone.clear();
+  }
+
+  /** Failed (waiting for an operator) shows above all, so that `WorkOrderStatus = "failed"` finds every stuck work order. */
+  #status(): WorkOrderStatus {
+    if (this.#awaitingOperator) return 'failed';
+    if (this.#phase === 'closing') return 'closing';
+    if (this.view.escalatedAt) return 'escalated';
+    return this.#phase;
   }
 
   /** What the status query answers, and the workflow's result. */
@@ -217,7 +288,16 @@ export class WorkOrder {
     this.view.steps.push(record);
     if (this.view.steps.length > STEPS_KEPT) this.view.steps.splice(0, this.view.steps.length - STEPS_KEPT);
     this.view.stepCount += 1;
-    if (this.#indexWithNextStep) this.#index();
+    this.view.status = this.#status();
+    if (this.#indexWithNextStep || record.outcome === 'failed') this.#index();
+    this.#showDetails();
+  }
+
+  /** The status from the state, shown now; in search now, or with the next recorded step. */
+  #refresh({ withNextStep = false } = {}): void {
+    this.view.status = this.#status();
+    if (withNextStep) this.#indexWithNextStep = true;
+    else this.#index();
     this.#showDetails();
   }
 

@@ -1,9 +1,8 @@
 import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation } from '@temporalio/workflow';
 import type { WorkOrderInputRaw } from '../work-order/schemas';
 import type { WorkOrderView } from '../work-order/view';
+import { ContinueAsNewRequested, EndRequested } from './interruptions';
 import { topSteps, type TopSteps } from './top-steps';
-import { CancelRequested } from './operator-retry';
-import { RunChanges } from './run-changes';
 import { startInput, WorkOrder, type CarriedState, type Ending } from './work-order-state';
 
 /**
@@ -11,65 +10,76 @@ import { startInput, WorkOrder, type CarriedState, type Ending } from './work-or
  * 1. emit the "created" event to Qianniu;
  * 2. open the AliGenius identification case, when the work order has one;
  * 3. tell 店小蜜 the first node, when AliMe opened the work order;
- * 4. send each progress report to 店小蜜 in the order received, escalate when the SLA passes, and
- *    wait for completion or cancellation;
+ * 4. send each progress report to 店小蜜 in the order received, and wait for completion, cancellation or
+ *    the SLA's close (one timer escalates the work order wherever it stands when its deadline passes);
  * 5. close: send 店小蜜 the final node, complete the case, emit the closing event.
+ * A run whose history grows long continues as new from where it stands, in any phase.
  */
 export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: CarriedState): Promise<WorkOrderView> {
   const input = startInput(raw);
   const order = new WorkOrder(input, carried);
   const top = topSteps(order);
-  const changes = new RunChanges({ continued: carried !== undefined });
   try {
-    if (!carried) {
+    const ending = order.closing ? order.inbox.ending! : await untilEnded(order, top);
+    return await close(order, top, ending);
+  } catch (error) {
+    if (!(error instanceof ContinueAsNewRequested)) throw error;
+    await condition(allHandlersFinished);
+    return await continueAsNew<typeof workOrderWorkflow>(input, order.carry());
+  }
+}
+
+/** Opens the work order on TOP, then sends its progress until it ends. */
+async function untilEnded(order: WorkOrder, top: TopSteps): Promise<Ending> {
+  const { input } = order;
+  try {
+    if (order.phase === 'opening') {
       order.indexForSearch();
       // Every opening step carries the creation time, however long its retries take.
       const createdAt = Date.parse(order.view.createdAt);
       await top.emitWorkOrderEvent('created', createdAt);
-      if (input.identification) await top.updateIdentificationCase('open', createdAt, input.identification.openTips ?? '创建鉴定工单');
-      if (input.alime) await top.notifyAliMe(input.alime.firstNode, input.alime.firstNodeData, false, createdAt);
-      order.opened({ indexWithNextStep: changes.openIndexedWithNextStep() });
+      if (input.identification) await top.updateIdentificationCase('open', createdAt, openTips(order));
+      if (input.alime) await top.notifyAliMe(input.alime.firstNode, input.alime.firstNodeData, 'first', createdAt);
+      order.opened();
     }
     for (;;) {
       const next = await order.nextEvent();
-      if (next.kind === 'progress') {
-        order.reachNode(next.report.node);
-        if (input.alime) await top.notifyAliMe(next.report.node, next.report.data, false, next.receivedAt);
-      } else if (next.kind === 'sla-breached') {
-        order.escalate();
-        if (input.sla?.onBreach === 'close') return await close(order, top, changes, { kind: 'timed-out', at: Date.now() });
-      } else if (next.kind === 'continue-as-new') {
-        await condition(allHandlersFinished);
-        return await continueAsNew<typeof workOrderWorkflow>(input, order.carry());
-      } else {
-        return await close(order, top, changes, next.ending);
-      }
+      if (next.kind === 'end') return next.ending;
+      order.reachNode(next.report.node);
+      if (input.alime) await top.notifyAliMe(next.report.node, next.report.data, 'progress', next.receivedAt);
+      order.inbox.sent();
     }
   } catch (error) {
-    if (error instanceof CancelRequested) return await close(order, top, changes, error.ending);
+    // Cancellation or the SLA's close while a step waited or a call was in flight: close from here.
+    if (error instanceof EndRequested) return error.ending;
     if (!isCancellation(error)) throw error;
     // Cancelled from Temporal itself (UI, CLI): close on TOP all the same, never leave a case open.
-    return await close(order, top, changes, { kind: 'cancelled', at: Date.now(), reason: 'cancelled through Temporal' });
+    return { kind: 'cancelled', at: Date.now(), reason: 'cancelled through Temporal' };
   }
 }
 
 /**
- * Closes what exists on TOP: the case if it was opened, 店小蜜's view, the Qianniu work order if it was
- * created. Always runs to the end, even when the workflow itself is being cancelled.
+ * Closes what exists on TOP: 店小蜜's view first (it faces the buyer), the case if it was opened, the
+ * Qianniu work order if it was created. What may or may not have reached TOP is sent again first (the same
+ * `outer_case_id`, the same `event_id`), so closing it is right either way. Always runs to the end, even
+ * when the workflow itself is being cancelled; a step TOP keeps refusing waits for an operator's retry or skip.
  */
-function close(order: WorkOrder, top: TopSteps, changes: RunChanges, ending: Ending): Promise<WorkOrderView> {
-  const { alime } = order.input;
+function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrderView> {
+  const { alime, identification } = order.input;
   const finalNode = ending.kind === 'completed' ? ending.completion.finalNode : ending.kind;
   const finalData = ending.kind === 'completed' ? ending.completion.finalNodeData : undefined;
   const note = ending.kind === 'completed' ? ending.completion.resultMessage : ending.kind === 'cancelled' ? `工单已取消: ${ending.reason}` : '工单超时关闭';
+  const createdAt = Date.parse(order.view.createdAt);
   return CancellationScope.nonCancellable(async () => {
-    order.startClosing(ending, finalNode, { indexWithNextStep: changes.leanClose() });
-    // 店小蜜 faces the buyer, so it hears first.
-    const buyerFirst = changes.buyerFirstOnClose();
-    if (alime && buyerFirst) await top.notifyAliMe(finalNode, finalData, true, ending.at);
-    if (order.view.onTop.case) await top.updateIdentificationCase('complete', ending.at, note);
-    if (alime && !buyerFirst) await top.notifyAliMe(finalNode, finalData, true, ending.at);
-    if (order.view.onTop.createdEvent) await top.emitWorkOrderEvent(ending.kind, ending.at, note);
+    order.startClosing(ending, finalNode);
+    const { onTop } = order.view;
+    if (alime) await top.notifyAliMe(finalNode, finalData, 'final', ending.at);
+    if (identification && onTop.case === 'unknown') await top.updateIdentificationCase('open', createdAt, openTips(order), { resend: true });
+    if (onTop.case !== 'no') await top.updateIdentificationCase('complete', ending.at, note);
+    if (onTop.createdEvent === 'unknown') await top.emitWorkOrderEvent('created', createdAt, { resend: true });
+    if (onTop.createdEvent !== 'no') await top.emitWorkOrderEvent(ending.kind, ending.at, { resultMessage: note });
     return order.closed(ending.kind);
   });
 }
+
+const openTips = (order: WorkOrder): string => order.input.identification?.openTips ?? '创建鉴定工单';

@@ -6,16 +6,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 export const HISTORIES_DIR = resolve(__dirname, '../histories');
 
 /**
- * Each generation of recordings, named by its file suffix: the originals (no suffix); `-v2`, after the
- * `notify-alime-first-on-close` patch; `-v3`, with the tracing interceptors in client and workflow; `-v4`,
- * with TOP times from the work order's clock (opening steps at creation), the start input validated in the
- * workflow, and zod preloaded; `-v5`, with the `lean-close` patch (the first closing call alone in its
- * workflow task, the patch's marker at the start); `-v6`, with the `open-indexed-with-next-step` patch in its
- * place (a work order opened with a message waiting upserts `open` with that message's change); `-v7`, with
- * the `marker-at-open` patch (the marker where opening ends, none in the first workflow task).
- * A change that alters histories adds a generation; recordings of every generation must keep replaying.
+ * The recordings' generation, named by its file suffix. The product has never been deployed, so until the
+ * 1.0 release a workflow change re-records every scenario in place (delete the files, `npm run
+ * record-histories`) instead of patching; from the release on, a change that alters histories adds a
+ * generation (`-v2`, …) and recordings of every generation must keep replaying.
  */
-export const HISTORY_GENERATIONS = ['', '-v2', '-v3', '-v4', '-v5', '-v6', '-v7'] as const;
+export const HISTORY_GENERATIONS = [''] as const;
 const CURRENT_GENERATION = HISTORY_GENERATIONS.at(-1)!;
 
 /**

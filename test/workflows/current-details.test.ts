@@ -15,7 +15,7 @@ const view = (extra: Partial<WorkOrderView> = {}): WorkOrderView => ({
     { step: 'notify-node', node: 'accepted', at: '2026-11-22T08:00:01.000Z', outcome: 'ok' },
   ],
   stepCount: 2,
-  onTop: { createdEvent: true, case: false },
+  onTop: { createdEvent: 'yes', case: 'no' },
   progressReceived: 0,
   progressPending: 0,
   rejectedMessages: 0,

@@ -112,12 +112,12 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     const taskCompleted = events.lastIndexOf('workflowTaskCompleted', reportNotified);
     assert.deepEqual(
       events.slice(taskCompleted + 1, reportNotified + 1),
-      ['markerRecorded', 'upsert TemporalChangeVersion', 'upsert WorkOrderNode+WorkOrderStatus', 'schedule notifyAliMe'],
-      'the task that ends opening upserts once, with the patch marker',
+      ['upsert WorkOrderNode+WorkOrderStatus', 'schedule notifyAliMe'],
+      'the task that ends opening upserts once, with the report’s node',
     );
   });
 
-  it('a new run records its patch marker where opening ends, beside the `open` upsert, and none in its first task', async () => {
+  it('the first workflow task only emits the creation event, and no run records a patch marker', async () => {
     const id = newWorkOrderId();
     await client.start(fullWorkOrder(id));
     await eventually(async () => ((await client.status(id)).status === 'open' ? true : undefined), 'opened');
@@ -126,11 +126,9 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     const events = await historyOf(id);
     const firstTask = events.indexOf('workflowTaskCompleted');
     assert.deepEqual(events.slice(firstTask + 1, events.indexOf('schedule emitWorkOrderEvent') + 1), ['schedule emitWorkOrderEvent'], 'the first task only emits the creation event');
-    // Opening ends after the first 店小蜜 notification: the task that follows it upserts `open` and holds the marker.
     const openingEnded = events.indexOf('workflowTaskCompleted', events.indexOf('schedule notifyAliMe'));
-    const opened = events.indexOf('upsert WorkOrderStatus', openingEnded);
-    assert.deepEqual(events.slice(openingEnded + 1, opened + 1), ['markerRecorded', 'upsert TemporalChangeVersion', 'upsert WorkOrderStatus']);
-    assert.equal(events.filter((event) => event === 'markerRecorded').length, 1, 'one marker in the run');
+    assert.equal(events[openingEnded + 1], 'upsert WorkOrderStatus', 'the task that ends opening indexes `open`');
+    assert.equal(events.filter((event) => event === 'markerRecorded').length, 0, 'one workflow shape: no patch markers');
   });
 
   it('without identification data no case is opened or closed', async () => {
@@ -187,6 +185,11 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     const id = newWorkOrderId();
     await client.start(fullWorkOrder(id));
     await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+    // Sent once the report has reached 店小蜜: a cancellation while a call is in flight cuts it short (see dead-ends).
+    await eventually(async () => {
+      const { status, progressPending } = await client.status(id);
+      return status === 'open' && progressPending === 0 ? true : undefined;
+    }, 'progress sent');
     await client.cancel(id, { reason: '买家撤销申请' });
     const final = await client.result(id);
     assert.equal(final.status, 'cancelled');
