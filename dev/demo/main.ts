@@ -29,10 +29,15 @@ const randomPorts = process.env.DEMO_RANDOM_PORTS === '1';
 const exitWhenDone = process.env.DEMO_EXIT_WHEN_DONE === '1';
 
 const cleanups: (() => Promise<unknown>)[] = [];
+/** Set on Ctrl-C: whatever the samples were doing fails as their connections close, and is not an error. */
+let stopping = false;
 const say = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)}  ${line}`);
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // The demo stops on Ctrl-C itself, whatever the work orders are doing: the SDK's own signal handling would
+  // stop only the worker and leave the samples waiting for it.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop());
 
   // 1. Temporal: the user's, or a local dev server with its UI.
   let address = process.env.TEMPORAL_ADDRESS;
@@ -115,7 +120,16 @@ async function main(): Promise<void> {
   if (uiUrl) console.log(`Look at them in the Temporal UI: ${uiUrl}/namespaces/${namespace}/workflows?query=${encodeURIComponent('WorkflowType="workOrderWorkflow"')}`);
   if (exitWhenDone) return;
   console.log('Ctrl-C stops the demo (worker, sandbox, Temporal).');
-  await new Promise<void>((resolvePromise) => process.once('SIGINT', () => resolvePromise()));
+  await new Promise<never>(() => undefined); // until stop() exits
+}
+
+/** Ctrl-C: stop the worker, the sandbox and Temporal in order, then exit; a second Ctrl-C exits at once. */
+async function stop(): Promise<void> {
+  if (stopping) process.exit(130);
+  stopping = true;
+  say('stopping: worker, sandbox, Temporal… (Ctrl-C again to quit at once)');
+  await shutdown();
+  process.exit(0);
 }
 
 async function drive(client: WorkOrderClient, sample: Sample): Promise<void> {
@@ -184,6 +198,7 @@ async function shutdown(): Promise<void> {
 main()
   .then(shutdown)
   .catch(async (error: unknown) => {
+    if (stopping) return;
     console.error(error instanceof Error ? error.message : error);
     await shutdown();
     process.exitCode = 1;
