@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { readBody } from '../http/read-body';
+import { CodecAuthError, type CodecAuth } from './auth';
 
 interface JsonPayload {
   metadata?: Record<string, string>;
@@ -14,13 +15,16 @@ export interface CodecServerOptions {
   port?: number;
   /** The Temporal UI's origin, allowed by CORS (e.g. http://localhost:8233). */
   allowOrigin: string;
+  /** Who may call it: every request but the browser's CORS preflight must pass. */
+  auth: CodecAuth;
   maxBodyBytes?: number;
 }
 
 /**
  * The codec endpoint the Temporal UI and CLI call to show decrypted payloads to people allowed to see
  * them: `POST /encode` and `POST /decode` with `{"payloads": [...]}` in proto JSON (base64 fields).
- * It has no authentication of its own: keep it on loopback or behind your own access control.
+ * Every request must carry an `Authorization: Bearer` the auth accepts (a static token or the UI user's
+ * OIDC access token, see auth.ts); one without is answered 401 and nothing is decoded.
  */
 export class CodecServer {
   readonly #server: Server;
@@ -30,7 +34,11 @@ export class CodecServer {
     private readonly options: CodecServerOptions,
   ) {
     this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((error: unknown) => send(res, 400, { error: error instanceof Error ? error.message : String(error) }, this.#cors()));
+      this.#handle(req, res).catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof CodecAuthError) send(res, 401, { error: message }, { ...this.#cors(), 'www-authenticate': 'Bearer' });
+        else send(res, 400, { error: message }, this.#cors());
+      });
     });
   }
 
@@ -61,6 +69,7 @@ export class CodecServer {
     if (req.method === 'OPTIONS') return send(res, 204, undefined, this.#cors());
     const operation = req.url?.split('?')[0];
     if (req.method !== 'POST' || (operation !== '/encode' && operation !== '/decode')) return send(res, 404, { error: 'POST /encode or /decode' }, this.#cors());
+    await this.options.auth.check(req.headers.authorization);
     const body = JSON.parse((await readBody(req, this.options.maxBodyBytes ?? 4 * 1024 * 1024)).toString('utf8')) as { payloads?: JsonPayload[] };
     if (!Array.isArray(body.payloads)) throw new Error('body must be {"payloads": [...]}');
     const payloads = body.payloads.map(fromJson);

@@ -13,6 +13,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
 import { Connection } from '@temporalio/client';
 import { codecFromEnvironment } from '../../src/codec/aes-gcm-codec';
+import { codecAuthEnvironment } from '../../src/codec/auth';
 import { configSchema, loadConfig } from '../../src/config';
 import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { runSetup } from '../../dev/cluster/cluster';
@@ -178,6 +179,9 @@ describe('docker-compose.yml and the Dockerfile', () => {
     assert.equal(codecEnv.PAYLOAD_CODEC_KEYS, envOf(compose.services.worker!).PAYLOAD_CODEC_KEYS, 'codec server and worker share the keys');
     const uiPort = compose.services['temporal-ui']!.ports![0]!.split(':')[1];
     assert.equal(codecEnv.CODEC_ALLOW_ORIGIN, `http://localhost:${uiPort}`);
+    const auth = codecAuthEnvironment.parse(codecEnv);
+    assert.ok(auth.token, 'the codec server answers only authenticated callers');
+    assert.equal(envOf(compose.services['temporal-ui']!).TEMPORAL_CODEC_PASS_ACCESS_TOKEN, 'true', 'the UI forwards its user’s token');
     for (const service of Object.values(compose.services)) for (const port of service.ports ?? []) assert.match(port, /^127\.0\.0\.1:/, 'published on loopback only');
   });
 

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { request } from 'undici';
 import { Worker } from '@temporalio/worker';
 import { AesGcmPayloadCodec, encryptingDataConverter } from '../../src/codec/aes-gcm-codec';
+import { CodecAuth } from '../../src/codec/auth';
 import { CodecServer } from '../../src/codec/server';
 import { workflowIdFor } from '../../src/client';
 import { startStack } from '../helpers/stack';
@@ -51,7 +52,9 @@ describe('payload encryption (AES-256-GCM codec)', async () => {
   });
 
   it('serves /encode and /decode with CORS for the Temporal UI, on loopback', async () => {
-    const server = new CodecServer(new AesGcmPayloadCodec({ k2: NEW_KEY }, 'k2'), { allowOrigin: 'http://localhost:8233' });
+    const token = 'codec-token-for-this-test-only-0123456789';
+    const server = new CodecServer(new AesGcmPayloadCodec({ k2: NEW_KEY }, 'k2'), { allowOrigin: 'http://localhost:8233', auth: new CodecAuth({ token }) });
+    const headers = { authorization: `Bearer ${token}` };
     const url = await server.start();
     try {
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -60,11 +63,11 @@ describe('payload encryption (AES-256-GCM codec)', async () => {
       assert.equal(preflight.headers['access-control-allow-origin'], 'http://localhost:8233');
       await preflight.body.dump();
       const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"buyer":"x"}').toString('base64') };
-      const encoded = (await (await request(`${url}/encode`, { method: 'POST', body: JSON.stringify({ payloads: [plain] }) })).body.json()) as { payloads: typeof plain[] };
+      const encoded = (await (await request(`${url}/encode`, { method: 'POST', headers, body: JSON.stringify({ payloads: [plain] }) })).body.json()) as { payloads: typeof plain[] };
       assert.notEqual(encoded.payloads[0]!.data, plain.data);
-      const decoded = (await (await request(`${url}/decode`, { method: 'POST', body: JSON.stringify({ payloads: encoded.payloads }) })).body.json()) as { payloads: typeof plain[] };
+      const decoded = (await (await request(`${url}/decode`, { method: 'POST', headers, body: JSON.stringify({ payloads: encoded.payloads }) })).body.json()) as { payloads: typeof plain[] };
       assert.deepEqual(decoded.payloads[0], plain);
-      const bad = await request(`${url}/decode`, { method: 'POST', body: '{"nope":1}' });
+      const bad = await request(`${url}/decode`, { method: 'POST', headers, body: '{"nope":1}' });
       assert.equal(bad.statusCode, 400);
       await bad.body.dump();
     } finally {
