@@ -22,7 +22,7 @@ async function measure(stack: BenchStack, subject: 'ours' | 'baseline'): Promise
   if (subject === 'ours') {
     const created = await createWorker(stack.config({ TEMPORAL_TASK_QUEUE: taskQueue, WORKER_MAX_CACHED_WORKFLOWS: String(cache) }), stack.nativeConnection);
     worker = created.worker;
-    close = () => created.top.close();
+    close = () => created.close();
   } else {
     worker = await createBaselineWorker(stack.nativeConnection, taskQueue, cache);
   }

@@ -35,6 +35,8 @@ export const configSchema = z.object({
   TOP_SIGN_METHOD: z.enum(SIGN_METHODS, { error: `must be one of ${SIGN_METHODS.join(', ')}` }).default('hmac-sha256'),
   /** JSON file: { "<seller>": "<session key>" }. */
   TOP_SESSIONS_FILE: z.string({ error: 'is required (a JSON file mapping seller → session key)' }).min(1),
+  /** How often the sessions file is checked for re-authorized sellers, whose work orders failed on authorization then resume. */
+  TOP_SESSIONS_CHECK_INTERVAL_MS: positiveInt(5_000),
   /**
    * The app's TOP call budget across all workers: the Temporal server caps the task queue's activities at
    * it, and the workers' TOP clients pace their calls so that together they keep to it (src/top/pacer.ts).

@@ -15,6 +15,7 @@ import { startHealthServer } from './health';
 import { ServerReachability } from './server-reachability';
 import { createLogger } from './logging';
 import { reportOpenWorkOrders } from './open-work-orders-gauge';
+import { resumeReauthorizedSellers } from './reauthorization';
 import { TopClient } from './top';
 import { createTracing, otlpSpanProcessor, otlpTracesEndpoint, WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from './tracing';
 import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle';
@@ -22,6 +23,8 @@ import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle';
 export interface RunningWorker {
   worker: Worker;
   top: TopClient;
+  /** Once the worker has stopped: stops resuming re-authorized sellers' work orders and closes the TOP client. */
+  close: () => Promise<void>;
 }
 
 export interface WorkerExtras {
@@ -30,7 +33,7 @@ export interface WorkerExtras {
   tracing?: Tracing;
 }
 
-/** Builds the worker on a connection; the caller runs it and closes `top` when it has stopped. */
+/** Builds the worker on a connection; the caller runs it and calls `close` when it has stopped. */
 export async function createWorker(config: Config, connection: NativeConnection, { namespace, tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME }) }: WorkerExtras = {}): Promise<RunningWorker> {
   const meter = Runtime.instance().metricMeter;
   const sessions = new FileSessionStore(config.TOP_SESSIONS_FILE);
@@ -50,10 +53,11 @@ export async function createWorker(config: Config, connection: NativeConnection,
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
     : { workflowsPath: require.resolve('./workflows'), bundlerOptions: { preloadModules: [...PRELOADED_WORKFLOW_MODULES] } };
   const codec = codecFromEnvironment(config);
+  const dataConverter = codec ? encryptingDataConverter(codec) : undefined;
   const worker = await Worker.create({
     connection,
     namespace,
-    dataConverter: codec ? encryptingDataConverter(codec) : undefined,
+    dataConverter,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
     activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES }),
@@ -77,7 +81,16 @@ export async function createWorker(config: Config, connection: NativeConnection,
     // Non-determinism is left to the SDK default on purpose: the workflow task is retried (and shows
     // as failing in the UI) until a fixed worker is deployed; the work order is never failed or lost.
   });
-  return { worker, top };
+  const workOrders = new WorkOrderClient(new Client({ connection, namespace, dataConverter }), config.TEMPORAL_TASK_QUEUE);
+  const reauthorizations = resumeReauthorizedSellers(sessions, workOrders, meter, config.TOP_SESSIONS_CHECK_INTERVAL_MS, Runtime.instance().logger);
+  return {
+    worker,
+    top,
+    close: async () => {
+      await reauthorizations.stop();
+      await top.close();
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -90,7 +103,7 @@ async function main(): Promise<void> {
   const tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME, spanProcessor: otlpSpanProcessor(config) });
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
-  const { worker, top } = await createWorker(config, connection, { namespace, tracing });
+  const { worker, close } = await createWorker(config, connection, { namespace, tracing });
   const reachability = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : new ServerReachability(connection);
   reachability?.start();
   const health = reachability && (await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS, reachability));
@@ -114,7 +127,7 @@ async function main(): Promise<void> {
     await health?.close();
     await reachability?.stop();
     await tracing.shutdown();
-    await top.close();
+    await close();
     await connection.close();
   }
 }

@@ -86,12 +86,12 @@ async function main(): Promise<void> {
   // 3. The worker, as `npm run worker` builds it.
   const { connectionOptions } = loadClientConnectConfig();
   const nativeConnection = await NativeConnection.connect({ ...connectionOptions, address });
-  const { worker, top } = await createWorker(config, nativeConnection, { namespace });
+  const { worker, close } = await createWorker(config, nativeConnection, { namespace });
   const running = worker.run();
   cleanups.unshift(async () => {
     worker.shutdown();
     await running;
-    await top.close();
+    await close();
     await nativeConnection.close();
   });
   say(`worker running on task queue ${config.TEMPORAL_TASK_QUEUE}`);

@@ -30,11 +30,17 @@ export const SESSIONS_RECHECK_MS = 1_000;
  */
 export class FileSessionStore implements SessionStore {
   #cache: { mtimeMs: number; sessions: Record<string, string>; checkedAt: number } | undefined;
+  readonly #keyChangeListeners: ((sellers: string[]) => void)[] = [];
 
   constructor(
     readonly path: string,
     private readonly now: () => number = () => performance.now(),
   ) {}
+
+  /** Called with the sellers whose key is new or changed each time the file is read after a change (not on the first read). */
+  onKeysChanged(listener: (sellers: string[]) => void): void {
+    this.#keyChangeListeners.push(listener);
+  }
 
   async sessionFor(seller: string): Promise<string | undefined> {
     const cache = this.#cache;
@@ -68,7 +74,12 @@ export class FileSessionStore implements SessionStore {
     const parsed = sessionsFile.safeParse(json);
     // Name the seller, never echo the file's content: it is full of secrets.
     if (!parsed.success) throw new Error(`TOP_SESSIONS_FILE ${this.path} must map seller → session key (problem at "${parsed.error.issues[0]?.path.join('.')}")`);
+    const before = this.#cache?.sessions;
     this.#cache = { mtimeMs, sessions: parsed.data, checkedAt };
+    if (before) {
+      const changed = Object.keys(parsed.data).filter((seller) => before[seller] !== parsed.data[seller]);
+      if (changed.length) for (const listener of this.#keyChangeListeners) listener(changed);
+    }
     return parsed.data;
   }
 }

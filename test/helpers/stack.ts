@@ -70,7 +70,7 @@ export async function startProduct(temporal: TemporalConnections, overrides: Rec
     WORKER_SHUTDOWN_GRACE_MS: '2000',
     ...overrides,
   });
-  const { worker, top } = await createWorker(config, temporal.nativeConnection, { namespace: temporal.namespace, tracing: options.tracing });
+  const { worker, close } = await createWorker(config, temporal.nativeConnection, { namespace: temporal.namespace, tracing: options.tracing });
   const running = worker.run();
   // Tracing interceptors, and with payload encryption configured, the same codec as the worker.
   const codec = codecFromEnvironment(config);
@@ -88,7 +88,7 @@ export async function startProduct(temporal: TemporalConnections, overrides: Rec
     stop: async () => {
       worker.shutdown();
       await running;
-      await top.close();
+      await close();
       await sandbox.close();
     },
   };

@@ -56,6 +56,7 @@ describe('worker metrics, traces, logs and health', async () => {
       WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       WORKER_HEALTH_ADDRESS: `127.0.0.1:${healthPort}`,
       WORKER_OPEN_WORK_ORDERS_INTERVAL_MS: '200',
+      TOP_SESSIONS_CHECK_INTERVAL_MS: '200',
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       OTEL_BSP_SCHEDULE_DELAY: '200',
     },
@@ -129,5 +130,32 @@ describe('worker metrics, traces, logs and health', async () => {
     assert.match(String(failureLine.trace_id), /^[0-9a-f]{32}$/, 'with tracing on, workflow lines carry the trace id');
     const activityLines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => typeof l.activityType === 'string');
     assert.ok(activityLines.length > 0 && activityLines.every((l) => typeof l.workOrderId === 'string'), 'activity lines carry workOrderId');
+  });
+
+  it('resumes a re-authorized seller’s work orders failed on authorization by itself, counted; other failures wait for an operator, whose skip is counted', async () => {
+    const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const unauthorized = newWorkOrderId('WO-REAUTH');
+    const refused = newWorkOrderId('WO-REAUTH-BIZ');
+    // seller-r has no key yet; seller-a's work order is refused by Qianniu.
+    sandbox.setFaults({ businessErrorIds: [refused] });
+    await client.start(fullWorkOrder(unauthorized, { seller: 'seller-r' }));
+    await client.start(fullWorkOrder(refused));
+    const failed = async (id: string) => await eventually(async () => ((await client.status(id)).status === 'failed' ? true : undefined), `${id} failed`);
+    await failed(unauthorized);
+    await failed(refused);
+    assert.equal((await client.status(unauthorized)).lastError?.classification, 'authorization');
+
+    // The seller authorizes the app: its key appears in the sessions file, and nobody runs `retry`.
+    sandbox.setSession('key-of-seller-r', { seller: 'seller-r' });
+    writeFileSync(sessionsFile, JSON.stringify({ ...DEFAULT_SESSIONS, 'seller-r': 'key-of-seller-r' }));
+    await eventually(async () => ((await client.status(unauthorized)).status === 'open' ? true : undefined), 'resumed without an operator');
+    await eventually(async () => (/^work_orders_resumed\S*\{[^}]*cause="reauthorized"[^}]*\} 1$/m.test(await scrape()) ? true : undefined), 'work_orders_resumed{cause="reauthorized"} 1');
+    assert.equal((await client.status(refused)).status, 'failed', 'a business refusal still waits for an operator');
+
+    await client.skip(refused, { reason: 'created by hand in Qianniu' });
+    await eventually(async () => (/^work_orders\S*\{[^}]*event="step_skipped"[^}]*\} 1$/m.test(await scrape()) ? true : undefined), 'work_orders{event="step_skipped"} 1');
+    sandbox.setFaults({});
+    await client.cancel(unauthorized, { reason: 'test over' });
+    await client.cancel(refused, { reason: 'test over' });
   });
 });

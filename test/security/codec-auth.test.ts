@@ -93,8 +93,8 @@ describe('codec endpoint authentication', async () => {
   it('will not start without a way to authenticate, naming the variables', () => {
     const parsed = codecAuthEnvironment.safeParse({});
     assert.equal(parsed.success, false);
-    assert.match(parsed.error!.issues[0]!.message, /CODEC_OIDC_ISSUER is required/);
-    assert.deepEqual(parsed.error!.issues[0]!.path, ['CODEC_AUTH_TOKEN']);
+    assert.match(parsed.error.issues[0]!.message, /CODEC_OIDC_ISSUER is required/);
+    assert.deepEqual(parsed.error.issues[0]!.path, ['CODEC_AUTH_TOKEN']);
     assert.throws(() => new CodecAuth({}), /CODEC_AUTH_TOKEN or CODEC_OIDC_ISSUER/);
   });
 });

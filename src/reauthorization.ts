@@ -1,0 +1,51 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger, MetricMeter } from '@temporalio/common';
+import type { FileSessionStore } from './activities/sessions';
+import type { WorkOrderClient } from './client';
+
+export interface ReauthorizationWatch {
+  stop(): Promise<void>;
+}
+
+/**
+ * After a seller re-authorizes, its work orders that failed on authorization (an expired or missing
+ * session key) resume by themselves: the sessions file is checked every `intervalMs` (a stat; read only
+ * when it changed), and each seller whose key is new or changed has its `failed` work orders whose failure
+ * was classified `authorization` retried, counted in `work_orders_resumed{cause="reauthorized"}`. Other
+ * failures still wait for an operator's `retry` or `skip`. With several workers, each may signal the same
+ * work order; the retry is taken once, the others find it no longer failed.
+ */
+export function resumeReauthorizedSellers(sessions: FileSessionStore, client: WorkOrderClient, meter: MetricMeter, intervalMs: number, logger: Logger): ReauthorizationWatch {
+  const resumed = meter.createCounter('work_orders_resumed', 'work orders', 'Work orders resumed without an operator, by cause');
+  const sellers = new Set<string>();
+  sessions.onKeysChanged((changed) => changed.forEach((seller) => sellers.add(seller)));
+
+  const resume = async (seller: string): Promise<void> => {
+    const answer = await client.retryFailed({ seller, classification: 'authorization' });
+    if (answer.resumed) resumed.add(answer.resumed, { cause: 'reauthorized' });
+    if (answer.matched) logger.info('seller re-authorized: resumed its work orders that failed on authorization', { seller, matched: answer.matched, resumed: answer.resumed });
+  };
+
+  const stopped = new AbortController();
+  const loop = (async () => {
+    while (!stopped.signal.aborted) {
+      try {
+        await sessions.check();
+        for (const seller of [...sellers]) {
+          await resume(seller);
+          sellers.delete(seller);
+        }
+      } catch (error) {
+        // Tried again next time: a seller stays pending until its work orders were looked up.
+        logger.warn('could not resume re-authorized sellers’ work orders', { error: error instanceof Error ? error.message : String(error) });
+      }
+      await sleep(intervalMs, undefined, { signal: stopped.signal }).catch(() => undefined);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped.abort();
+      await loop;
+    },
+  };
+}
