@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InvalidInputError, WorkOrderClient, WorkOrderClosedError, WorkOrderNotFoundError } from './client';
+import { InvalidInputError, ProgressRefusedError, WorkOrderClient, WorkOrderClosedError, WorkOrderNotFoundError } from './client';
 
 export const EXIT = {
   /** Done; also a repeated complete/cancel of a closed work order, and a retry with nothing to retry. */
@@ -18,6 +18,8 @@ export const EXIT = {
   notFound: 3,
   /** Progress refused: the work order has closed or is closing. */
   closed: 4,
+  /** Progress refused: the work order holds as much as it can carry (see ProgressRefusedError). */
+  full: 5,
 } as const;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -106,7 +108,8 @@ ${Object.keys(COMMANDS).map(usageOf).join('\n')}
 
 Temporal: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TASK_QUEUE.
 Exit codes: ${EXIT.ok} done (also: already closed, nothing to retry) · ${EXIT.failed} other failure · ${EXIT.invalid} invalid input or usage, nothing sent ·
-            ${EXIT.notFound} work order not found · ${EXIT.closed} progress refused, the work order is closed or closing`;
+            ${EXIT.notFound} work order not found · ${EXIT.closed} progress refused, the work order is closed or closing ·
+            ${EXIT.full} progress refused, the work order holds as much as it can (queue-full: send it again later)`;
 
 class UsageError extends Error {
   constructor(
@@ -141,6 +144,7 @@ export async function runCli(argv: string[], io: CliIo, client: () => WorkOrderC
     if (error instanceof InvalidInputError) return EXIT.invalid;
     if (error instanceof WorkOrderNotFoundError) return EXIT.notFound;
     if (error instanceof WorkOrderClosedError) return EXIT.closed;
+    if (error instanceof ProgressRefusedError) return EXIT.full;
     return EXIT.failed;
   } finally {
     await connected?.close();
@@ -177,7 +181,7 @@ async function dispatch(argv: string[], io: CliIo, client: () => WorkOrderClient
 /** The SDK's errors say what failed; their cause says why (e.g. the server cannot be reached). */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  if (error instanceof WorkOrderNotFoundError || error instanceof WorkOrderClosedError || !(error.cause instanceof Error)) return error.message;
+  if (error instanceof WorkOrderNotFoundError || error instanceof WorkOrderClosedError || error instanceof ProgressRefusedError || !(error.cause instanceof Error)) return error.message;
   return `${error.message}: ${error.cause.message}`;
 }
 
