@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineWorkOrderSchemas } from './schemas';
 import { progressAck, workOrderView } from './view';
 
-const { workOrderInput, progressReport, completion, cancellation } = defineWorkOrderSchemas();
+const { workOrderInput, progressReport, completion, cancellation, stepSkip } = defineWorkOrderSchemas();
 
 /** File name (without `.schema.json`) → schema, and whether it describes what is sent (input) or answered (output). */
 const CONTRACT = {
@@ -16,6 +16,7 @@ const CONTRACT = {
   'progress-ack': { schema: progressAck, io: 'output', title: 'reportProgress Update result' },
   completion: { schema: completion, io: 'input', title: 'complete signal payload' },
   cancellation: { schema: cancellation, io: 'input', title: 'cancel signal payload' },
+  'step-skip': { schema: stepSkip, io: 'input', title: "skip signal payload: an operator's reason to go on without the step that failed permanently" },
   'status-view': { schema: workOrderView, io: 'output', title: 'status query answer, and the workflow result' },
 } as const;
 

@@ -4,7 +4,7 @@ import type { StepName, StepRecord, WorkOrderView } from '../work-order/view';
 const STEP_WORDS: Record<StepName, (node?: string) => string> = {
   'emit-created-event': () => 'Qianniu: work order created',
   'open-case': () => 'AliGenius: identification case opened',
-  'notify-first-node': (node) => `店小蜜: first node ${node ?? '?'}`,
+  'notify-first-node': (node) => `店小蜜: reached node ${node ?? '?'}`,
   'notify-node': (node) => `店小蜜: reached node ${node ?? '?'}`,
   'close-case': () => 'AliGenius: identification case completed',
   'notify-final-node': (node) => `店小蜜: finished at node ${node ?? '?'}`,

@@ -50,4 +50,11 @@ describe('current details: the work order in business terms for the Temporal UI'
     assert.match(text, /^Steps \(last 2 of 60\):$/m);
     assert.match(text, /^SLA deadline: 2026-11-23T08:00:00\.000Z \(escalated 2026-11-23T08:00:01\.000Z\)$/m);
   });
+
+  it("shows a step an operator skipped, with the operator's reason", () => {
+    const text = currentDetails(
+      view({ steps: [{ step: 'close-case', at: '2026-11-22T09:00:00.000Z', outcome: 'skipped', skipReason: 'completed by hand' }], stepCount: 1 }),
+    );
+    assert.match(text, /^1\. ↷ AliGenius: identification case completed skipped by an operator — 2026-11-22T09:00:00\.000Z: completed by hand$/m);
+  });
 });
