@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger, MetricMeter } from '@temporalio/common';
 import type { WorkOrderClient } from './client';
+import { runEvery, type Periodic } from './periodic';
 
-export interface GaugeReporter {
-  stop(): Promise<void>;
-}
+export type GaugeReporter = Periodic;
 
 /**
  * `work_orders_open{status, node}`: running work orders by status and current node, counted from
@@ -26,21 +24,7 @@ export function reportOpenWorkOrders(client: WorkOrderClient, meter: MetricMeter
     reported = now;
   };
 
-  const stopped = new AbortController();
-  const loop = (async () => {
-    while (!stopped.signal.aborted) {
-      try {
-        await refresh();
-      } catch (error) {
-        logger.warn('could not count open work orders; the gauge keeps its last values', { error: error instanceof Error ? error.message : String(error) });
-      }
-      await sleep(intervalMs, undefined, { signal: stopped.signal }).catch(() => undefined);
-    }
-  })();
-  return {
-    stop: async () => {
-      stopped.abort();
-      await loop;
-    },
-  };
+  return runEvery(intervalMs, refresh, (error) => {
+    logger.warn('could not count open work orders; the gauge keeps its last values', { error: error instanceof Error ? error.message : String(error) });
+  });
 }

@@ -1,11 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger, MetricMeter } from '@temporalio/common';
 import type { FileSessionStore } from './activities/sessions';
 import type { WorkOrderClient } from './client';
+import { runEvery, type Periodic } from './periodic';
 
-export interface ReauthorizationWatch {
-  stop(): Promise<void>;
-}
+export type ReauthorizationWatch = Periodic;
 
 /**
  * After a seller re-authorizes, its work orders that failed on authorization (an expired or missing
@@ -26,26 +24,15 @@ export function resumeReauthorizedSellers(sessions: FileSessionStore, client: Wo
     if (answer.matched) logger.info('seller re-authorized: resumed its work orders that failed on authorization', { seller, matched: answer.matched, resumed: answer.resumed });
   };
 
-  const stopped = new AbortController();
-  const loop = (async () => {
-    while (!stopped.signal.aborted) {
-      try {
-        await sessions.check();
-        for (const seller of [...sellers]) {
-          await resume(seller);
-          sellers.delete(seller);
-        }
-      } catch (error) {
-        // Tried again next time: a seller stays pending until its work orders were looked up.
-        logger.warn('could not resume re-authorized sellers’ work orders', { error: error instanceof Error ? error.message : String(error) });
-      }
-      await sleep(intervalMs, undefined, { signal: stopped.signal }).catch(() => undefined);
+  const round = async (): Promise<void> => {
+    await sessions.check();
+    for (const seller of [...sellers]) {
+      await resume(seller);
+      sellers.delete(seller);
     }
-  })();
-  return {
-    stop: async () => {
-      stopped.abort();
-      await loop;
-    },
   };
+  // A failed round is tried again next time: a seller stays pending until its work orders were looked up.
+  return runEvery(intervalMs, round, (error) => {
+    logger.warn('could not resume re-authorized sellers’ work orders', { error: error instanceof Error ? error.message : String(error) });
+  });
 }
