@@ -33,6 +33,8 @@ export interface LocalTemporalOptions {
   /** Persist to this SQLite file instead of memory. */
   dbFilename?: string;
   extraArgs?: string[];
+  /** Task-queue fairness (matching.enableFairness), on as in deploy/temporal/dynamicconfig.yaml; off only to measure without it. */
+  fairness?: boolean;
 }
 
 /**
@@ -50,7 +52,8 @@ export async function startLocalTemporal(options: LocalTemporalOptions = {}): Pr
         ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
         searchAttributes: options.searchAttributes ?? [],
         log: { format: 'pretty', level: 'error' },
-        extraArgs: options.extraArgs ?? [],
+        // As deploy/temporal/dynamicconfig.yaml sets it for the cluster and compose: sellers get fair shares.
+        extraArgs: ['--dynamic-config-value', `matching.enableFairness=${options.fairness ?? true}`, ...(options.extraArgs ?? [])],
       },
     });
   try {

@@ -8,6 +8,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { forEachBounded } from './for-each-bounded';
+import { fairnessKeyOf } from './work-order/priorities';
 import { defineWorkOrderSchemas, parseOrThrow, type CompletionRaw, type ProgressReportRaw, type WorkOrderInputRaw } from './work-order/schemas';
 import { DEFAULT_TASK_QUEUE, PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, workflowIdFor, workOrderIdOf, type ProgressRefusal } from './work-order/temporal-names';
 import { isFinalStatus, workOrderStatus, type ProgressAck, type WorkOrderView } from './work-order/view';
@@ -71,6 +72,8 @@ export class WorkOrderClient {
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         staticSummary: `Work order ${input.workOrderId}`,
+        // Workflow tasks backlog too on a sale day: each seller gets its share (work-order/priorities.ts).
+        priority: { fairnessKey: fairnessKeyOf(input.seller) },
         typedSearchAttributes: [
           { key: WORK_ORDER_ID, value: input.workOrderId },
           { key: WORK_ORDER_STATUS, value: 'opening' },

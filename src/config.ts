@@ -27,6 +27,23 @@ const statusCodes = z
   })
   .optional();
 
+/** `{"<seller>": <weight>}`: weights in Temporal's range, 0.001 to 1000 (1 is everyone's default). */
+const sellerWeights = z
+  .string()
+  .transform((text, ctx): Record<string, number> => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = z.record(z.string().min(1), z.number().min(0.001).max(1000)).safeParse(json);
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: 'custom', message: 'must be JSON like {"big-shop":2,"trial-shop":0.5}: a weight from 0.001 to 1000 per seller' });
+    return z.NEVER;
+  })
+  .default({});
+
 export const configSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   TOP_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://gw.api.taobao.com/router/rest' }),
@@ -52,6 +69,16 @@ export const configSchema = z.object({
     (value) => (value === '' ? undefined : value),
     z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').optional(),
   ),
+  /**
+   * Fair shares of the quota when calls are backlogged (Temporal task-queue fairness, one key per seller):
+   * a seller's weight, 1 unless set here; written to the task queue's config at start.
+   */
+  TOP_SELLER_WEIGHTS: sellerWeights,
+  /** A ceiling per seller (calls/s), so a runaway integration cannot take the whole quota; unset: none. */
+  TOP_SELLER_CALLS_PER_SECOND: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number({ error: 'must be a number' }).positive('must be positive').optional(),
+  ),
   TOP_REQUEST_TIMEOUT_MS: positiveInt(15_000),
   TOP_CONNECTIONS: positiveInt(64),
   TOP_WORK_ORDER_STATUS_CODES: statusCodes,
@@ -60,7 +87,15 @@ export const configSchema = z.object({
    * About 0.53 MB of live heap each (bench/results/workflow-heap.md): 1,000 fit the README's 1.5 GiB worker.
    */
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1_000),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(100),
+  /**
+   * TOP calls this worker takes from the task queue at once. Unset: what its share of the budget sends in
+   * half a second (at least 4; see activitySlots). A call the worker holds waits in its pacer in arrival
+   * order, outside the server's priority and fairness: the fewer it holds, the fairer the quota.
+   */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').optional(),
+  ),
   /** On SIGTERM, in-flight TOP calls get this long to finish before they are cancelled. */
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(20_000),
   /** A workflow bundle prebuilt by `npm run build`; without it the worker bundles at start-up. */
@@ -84,6 +119,19 @@ export const configSchema = z.object({
 });
 
 export type Config = z.output<typeof configSchema>;
+
+/** How long a call should wait in the worker for its turn, at most, when the budget is busy. */
+const HELD_CALLS_SECONDS = 0.5;
+
+/**
+ * The worker's activity slots: WORKER_MAX_CONCURRENT_ACTIVITIES, or the calls its share of the budget sends
+ * in HELD_CALLS_SECONDS. The rest of a backlog stays on the server, where priority and fairness decide who
+ * goes next; during a ban the held calls fill the slots and nothing more is taken (benchmark
+ * sale-day-fairness: 100 slots let one seller's backlog through in arrival order).
+ */
+export function activitySlots(config: Pick<Config, 'WORKER_MAX_CONCURRENT_ACTIVITIES' | 'TOP_CALLS_PER_SECOND' | 'TOP_WORKER_COUNT'>): number {
+  return config.WORKER_MAX_CONCURRENT_ACTIVITIES ?? Math.max(4, Math.ceil((config.TOP_CALLS_PER_SECOND / config.TOP_WORKER_COUNT) * HELD_CALLS_SECONDS));
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -9,13 +9,14 @@ import { FileSessionStore } from './activities/sessions';
 import { topFailureInterceptor } from './activities/top-failures';
 import { topFlowMetrics, topMetricsInterceptor } from './activities/top-metrics';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
-import { loadConfig, type Config } from './config';
+import { activitySlots, loadConfig, type Config } from './config';
 import { WorkOrderClient } from './client';
 import { startHealthServer } from './health';
 import { ServerReachability } from './server-reachability';
 import { createLogger } from './logging';
 import { reportOpenWorkOrders } from './open-work-orders-gauge';
 import { resumeReauthorizedSellers } from './reauthorization';
+import { applySellerShares } from './task-queue-shares';
 import { TopClient } from './top';
 import { createTracing, otlpSpanProcessor, otlpTracesEndpoint, WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from './tracing';
 import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle';
@@ -52,6 +53,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
     : { workflowsPath: require.resolve('./workflows'), bundlerOptions: { preloadModules: [...PRELOADED_WORKFLOW_MODULES] } };
+  await applySellerShares(connection, namespace ?? 'default', config.TEMPORAL_TASK_QUEUE, { weights: config.TOP_SELLER_WEIGHTS, perSellerCallsPerSecond: config.TOP_SELLER_CALLS_PER_SECOND });
   const codec = codecFromEnvironment(config);
   const dataConverter = codec ? encryptingDataConverter(codec) : undefined;
   const worker = await Worker.create({
@@ -74,7 +76,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     maxTaskQueueActivitiesPerSecond: config.TOP_CALLS_PER_SECOND,
     // Eagerly executed activities skip the server's task-queue dispatch, and with it the rate limit above.
     maxEagerActivityReservationsPerWorkflowTask: 0,
-    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentActivityTaskExecutions: activitySlots(config),
     // Bounded explicitly: the default is a heap heuristic, and a workflow-thread OOM kills the worker.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS,

@@ -1,6 +1,7 @@
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, TimeoutFailure, type ActivityOptions } from '@temporalio/workflow';
 import type { WorkOrderActivities } from '../activities/work-order-activities';
 import type { WorkOrderEventKind } from '../work-order/events';
+import { CALL_PRIORITY, fairnessKeyOf, PROMOTED_AFTER_MS, type CallPriority } from '../work-order/priorities';
 import { runStep } from './run-step';
 import type { WorkOrder } from './work-order-state';
 
@@ -32,27 +33,47 @@ export function topSteps(order: WorkOrder) {
   const { input } = order;
   const id = input.workOrderId;
   const stamp = (at: number, resend: boolean) => (resend ? at : order.topTime(at));
+  const fairnessKey = fairnessKeyOf(input.seller);
+
+  /**
+   * Options for one call: the seller's fair share of the quota at the call's priority (see
+   * work-order/priorities.ts). Below the top level, a call not dispatched within PROMOTED_AFTER_MS
+   * (a Schedule-To-Start timeout, which Temporal does not retry) is scheduled again at the top, so a
+   * sustained burst of higher-priority calls can delay it but never starve it.
+   */
+  const prioritized = async (priorityKey: CallPriority, summary: string, call: (options: ActivityOptions) => Promise<void>): Promise<void> => {
+    const at = (key: CallPriority): ActivityOptions => ({ ...TOP_CALL, summary, priority: { priorityKey: key, fairnessKey } });
+    if (priorityKey === CALL_PRIORITY.finalNotification) return await call(at(priorityKey));
+    try {
+      await call({ ...at(priorityKey), scheduleToStartTimeout: PROMOTED_AFTER_MS });
+    } catch (error) {
+      if (!waitedTooLong(error)) throw error;
+      await call({ ...at(CALL_PRIORITY.finalNotification), summary: `${summary} (waited ${PROMOTED_AFTER_MS / 1000} s: now first)` });
+    }
+  };
 
   return {
     emitWorkOrderEvent(kind: WorkOrderEventKind, at: number, { resultMessage, resend = false }: { resultMessage?: string; resend?: boolean } = {}): Promise<void> {
       const node = order.view.currentNode;
       const stamped = stamp(at, resend);
       return runStep(order, kind === 'created' ? 'emit-created-event' : 'emit-closing-event', { node, once: true }, () =>
-        activities.emitWorkOrderEvent.executeWithOptions({ ...TOP_CALL, summary: `Qianniu: work order ${id} ${kind}${resend ? ' (sent again)' : ''}` }, [
-          {
-            workOrderId: id,
-            seller: input.seller,
-            kind,
-            at: stamped,
-            node,
-            bizOrderId: input.bizOrderId,
-            workOrderType: input.workOrderType,
-            text: input.description,
-            resultMessage,
-            buyer: input.buyer,
-            qianniu: input.qianniu,
-          },
-        ]),
+        prioritized(CALL_PRIORITY.bookkeeping, `Qianniu: work order ${id} ${kind}${resend ? ' (sent again)' : ''}`, (options) =>
+          activities.emitWorkOrderEvent.executeWithOptions(options, [
+            {
+              workOrderId: id,
+              seller: input.seller,
+              kind,
+              at: stamped,
+              node,
+              bizOrderId: input.bizOrderId,
+              workOrderType: input.workOrderType,
+              text: input.description,
+              resultMessage,
+              buyer: input.buyer,
+              qianniu: input.qianniu,
+            },
+          ]),
+        ),
       );
     },
 
@@ -61,9 +82,10 @@ export function topSteps(order: WorkOrder) {
       const stamped = stamp(at, resend);
       const caseId = identification.caseId ?? id;
       return runStep(order, operation === 'open' ? 'open-case' : 'close-case', { once: true }, () =>
-        activities.updateIdentificationCase.executeWithOptions(
-          { ...TOP_CALL, summary: `AliGenius: ${operation} identification case ${caseId}${resend ? ' (sent again)' : ''}` },
-          [{ seller: input.seller, operation, caseId, detailOrderId: identification.detailOrderId, refundId: identification.refundId, at: stamped, tips }],
+        prioritized(CALL_PRIORITY.bookkeeping, `AliGenius: ${operation} identification case ${caseId}${resend ? ' (sent again)' : ''}`, (options) =>
+          activities.updateIdentificationCase.executeWithOptions(options, [
+            { seller: input.seller, operation, caseId, detailOrderId: identification.detailOrderId, refundId: identification.refundId, at: stamped, tips },
+          ]),
         ),
       );
     },
@@ -73,13 +95,19 @@ export function topSteps(order: WorkOrder) {
       const stamped = order.topTime(at);
       const completed = meant === 'final';
       const step = meant === 'first' ? 'notify-first-node' : meant === 'final' ? 'notify-final-node' : 'notify-node';
+      const priority = completed ? CALL_PRIORITY.finalNotification : CALL_PRIORITY.notification;
       return runStep(order, step, { node, once: meant !== 'progress' }, () =>
-        activities.notifyAliMe.executeWithOptions({ ...TOP_CALL, summary: `店小蜜: work order ${id} ${completed ? 'finished at' : 'reached'} node ${node}` }, [
-          { workOrderId: id, asyncCode, node, data, completed, at: stamped },
-        ]),
+        prioritized(priority, `店小蜜: work order ${id} ${completed ? 'finished at' : 'reached'} node ${node}`, (options) =>
+          activities.notifyAliMe.executeWithOptions(options, [{ workOrderId: id, asyncCode, node, data, completed, at: stamped }]),
+        ),
       );
     },
   };
 }
 
 export type TopSteps = ReturnType<typeof topSteps>;
+
+/** The call was not dispatched in time: the quota went to higher priorities meanwhile (or no worker polled). */
+function waitedTooLong(error: unknown): boolean {
+  return error instanceof ActivityFailure && error.cause instanceof TimeoutFailure && error.cause.timeoutType === 'SCHEDULE_TO_START';
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RecordedCall } from '../../src/sandbox/recorder';
+import { BCPUSH_EVENT_EMIT } from '../../src/top';
+import { DEFAULT_SESSIONS, eventually, startStack } from '../helpers/stack';
+import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
+
+/**
+ * Who gets the app's quota first while calls are backlogged, on a dev server with task-queue fairness on
+ * (as every Temporal we start has it): each seller its share, the buyer's final notification first. The
+ * quota is 10 calls/s here, so a backlog of 40 calls takes about 4 s to drain; the tests assert the order
+ * and counts the sandbox received, never wall-clock limits.
+ */
+describe('sale day: fair shares per seller and the buyer first, under one app quota', async () => {
+  const { sandbox, client, writeSessions } = await startStack({ TOP_CALLS_PER_SECOND: '10', TOP_SELLER_WEIGHTS: '{"heavy-shop":3}' }, { temporal: { fairness: process.env.FAIRNESS_OFF !== '1' } });
+  const sellers = ['big-shop', 'small-shop-1', 'small-shop-2', 'heavy-shop', 'light-shop'];
+  for (const seller of sellers) sandbox.setSession(`key-of-${seller}`, { seller });
+  writeSessions({ ...DEFAULT_SESSIONS, ...Object.fromEntries(sellers.map((seller) => [seller, `key-of-${seller}`])) });
+
+  /** Work orders that make one TOP call when they open (the Qianniu event) and none until completed. */
+  const bookkeepingOnly = (seller: string, prefix: string) => fullWorkOrder(newWorkOrderId(prefix), { seller, identification: undefined, alime: undefined });
+  const createdEvents = (): RecordedCall[] => sandbox.calls({ outcome: 'ok' }).filter((call) => call.method === BCPUSH_EVENT_EMIT && String(call.params.event_id).endsWith(':created'));
+  const sellerOf = (call: RecordedCall) => call.seller;
+
+  it("another seller's first calls are served long before one seller's backlog drains", async () => {
+    const before = createdEvents().length;
+    const backlog = Array.from({ length: 40 }, () => bookkeepingOnly('big-shop', 'WO-BIG'));
+    await Promise.all(backlog.map((input) => client.start(input)));
+    // The backlog is queued on the server: a few have been sent, most wait for the quota.
+    await eventually(() => (createdEvents().length - before >= 3 ? true : undefined), 'the backlog started draining');
+    const small = [bookkeepingOnly('small-shop-1', 'WO-SMALL'), bookkeepingOnly('small-shop-2', 'WO-SMALL')];
+    await Promise.all(small.map((input) => client.start(input)));
+    await eventually(() => (createdEvents().length - before === 42 ? true : undefined), 'every created event sent', 60_000);
+
+    const sent = createdEvents().slice(before);
+    const lastSmall = Math.max(...small.map((input) => sent.findIndex((call) => belongsTo(call, input.workOrderId))));
+    const bigBeforeLastSmall = sent.slice(0, lastSmall).filter((call) => sellerOf(call) === 'big-shop').length;
+    const order = sent.map(sellerOf);
+    // In arrival order both would come after all 40; with fair shares they interleave with what was left.
+    assert.ok(bigBeforeLastSmall <= 20, `the small sellers' events came after ${bigBeforeLastSmall} of the big seller's 40: ${order.join(' ')}`);
+    await Promise.all([...backlog, ...small].map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
+  });
+
+  it('a final 店小蜜 notification overtakes the lower-priority calls queued before it', async () => {
+    const buyer = fullWorkOrder(newWorkOrderId('WO-FINAL'), { seller: 'big-shop', identification: undefined });
+    await client.start(buyer);
+    await eventually(async () => ((await client.status(buyer.workOrderId)).status === 'open' ? true : undefined), 'the buyer’s work order open');
+    const before = createdEvents().length;
+    // Same seller, so fairness plays no part: only priority can let the final notification through first.
+    const backlog = Array.from({ length: 40 }, () => bookkeepingOnly('big-shop', 'WO-QUEUED'));
+    await Promise.all(backlog.map((input) => client.start(input)));
+    // Every call of the backlog scheduled (each workflow past its first task) before the completion arrives.
+    await eventually(async () => ((await Promise.all(backlog.map((input) => client.status(input.workOrderId)))).every((view) => view.waitingFor.startsWith('TOP: ') || view.onTop.createdEvent === 'yes') ? true : undefined), 'the backlog queued');
+    assert.ok(createdEvents().length - before < 30, 'most of the backlog still queued');
+    await client.complete(buyer.workOrderId, { resultMessage: '鉴定为正品' });
+    await eventually(() => (createdEvents().length - before === 40 ? true : undefined), 'the backlog drained', 60_000);
+    await client.result(buyer.workOrderId);
+
+    const finalAt = callsFor(sandbox, buyer.workOrderId).find((call) => describeCall(call) === 'notify:completed!')!.seq;
+    const queuedAfterFinal = createdEvents().slice(before).filter((call) => call.seq > finalAt).length;
+    assert.ok(queuedAfterFinal >= 15, `the final notification went ahead of ${queuedAfterFinal} of the 40 queued calls`);
+    await Promise.all(backlog.map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
+  });
+
+  it("a seller's weight changes its share of a backlogged quota", async () => {
+    const before = createdEvents().length;
+    const orders = [...Array.from({ length: 30 }, () => bookkeepingOnly('heavy-shop', 'WO-HEAVY')), ...Array.from({ length: 30 }, () => bookkeepingOnly('light-shop', 'WO-LIGHT'))];
+    // Interleaved starts, so arrival order alone would give each about half.
+    const interleaved = orders.slice(0, 30).flatMap((heavy, i) => [heavy, orders[30 + i]!]);
+    await Promise.all(interleaved.map((input) => client.start(input)));
+    await eventually(() => (createdEvents().length - before === 60 ? true : undefined), 'every created event sent', 60_000);
+    // Weighted 3 : 1 while both are backlogged: count the middle of the run, once the queue has formed.
+    const middle = createdEvents().slice(before + 10, before + 34).map(sellerOf);
+    const heavy = middle.filter((seller) => seller === 'heavy-shop').length;
+    assert.ok(heavy >= 15, `heavy-shop (weight 3) had ${heavy} of 24 calls, light-shop ${middle.length - heavy}: ${middle.join(' ')}`);
+    await Promise.all(orders.map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
+  });
+});
