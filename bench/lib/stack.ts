@@ -42,10 +42,10 @@ let runtimeInstalled = false;
  * Temporal — a dev server on SQLite/WAL, or with `cluster` the full server on PostgreSQL (dev/cluster) —
  * and the sandbox, each in its own process; clients in this one.
  */
-export async function startBenchStack(options: { cluster?: boolean } = {}): Promise<BenchStack> {
+export async function startBenchStack(options: { cluster?: boolean; fairness?: boolean } = {}): Promise<BenchStack> {
   if (!runtimeInstalled) Runtime.install({ logger: new DefaultLogger('ERROR') });
   runtimeInstalled = true;
-  const server = options.cluster ? await clusterAsServer() : await startDevServer();
+  const server = options.cluster ? await clusterAsServer() : await startDevServer({ fairness: options.fairness });
   const port = await freePort();
   const sandbox = await startNode('src/sandbox/main.ts', { TOP_SANDBOX_PORT: String(port) }, /TOP sandbox gateway/);
   const sandboxUrl = `http://127.0.0.1:${port}`;
