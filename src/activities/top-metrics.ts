@@ -4,7 +4,8 @@ import { TopError, type FlowObserver } from '../top';
 
 /**
  * TOP call metrics, exported with the SDK's own on the worker's Prometheus endpoint:
- * `top_calls{activity, outcome, error_class}` and `top_call_latency{activity, outcome}` (ms), per attempt,
+ * `top_calls{activity, priority, outcome, error_class}`, `top_call_latency{activity, priority, outcome}` (ms) and
+ * `top_call_queue_wait{activity, priority}` (ms on the task queue before a worker took it), per attempt,
  * labelled like the SDK's activity metrics (namespace, taskQueue, activityType) as well.
  * Sits inside the retry-decision interceptor, so it sees the original TopError.
  *
@@ -15,12 +16,15 @@ import { TopError, type FlowObserver } from '../top';
 export function topMetricsInterceptor(meter: MetricMeter): ActivityInterceptorsFactory {
   const calls = meter.createCounter('top_calls', 'calls', 'TOP API calls by activity, outcome and error class');
   const latency = meter.createHistogram('top_call_latency', 'int', 'ms', 'TOP API call latency');
+  const queued = meter.createHistogram('top_call_queue_wait', 'int', 'ms', 'Time a TOP call waited on the task queue for the quota, by priority');
   return (ctx) => {
-    const { namespace, taskQueue, activityType: activity } = ctx.info;
-    const tags = { namespace, taskQueue, activityType: activity, activity };
+    const { namespace, taskQueue, activityType: activity, currentAttemptScheduledTimestampMs, priority } = ctx.info;
+    // The call's priority (work-order/priorities.ts: 1 the final notification, 2 notifications, 3 bookkeeping).
+    const tags = { namespace, taskQueue, activityType: activity, activity, priority: String(priority?.priorityKey ?? 3) };
     const inbound: ActivityInboundCallsInterceptor = {
       async execute(input, next) {
         const started = Date.now();
+        queued.record(Math.max(0, started - currentAttemptScheduledTimestampMs), tags);
         try {
           const result = await next(input);
           calls.add(1, { ...tags, outcome: 'ok', error_class: 'none' });
