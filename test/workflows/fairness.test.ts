@@ -24,20 +24,24 @@ describe('sale day: fair shares per seller and the buyer first, under one app qu
 
   it("another seller's first calls are served long before one seller's backlog drains", async () => {
     const before = createdEvents().length;
-    const backlog = Array.from({ length: 40 }, () => bookkeepingOnly('big-shop', 'WO-BIG'));
+    const backlog = Array.from({ length: 60 }, () => bookkeepingOnly('big-shop', 'WO-BIG'));
     await Promise.all(backlog.map((input) => client.start(input)));
-    // The backlog is queued on the server: a few have been sent, most wait for the quota.
     await eventually(() => (createdEvents().length - before >= 3 ? true : undefined), 'the backlog started draining');
     const small = [bookkeepingOnly('small-shop-1', 'WO-SMALL'), bookkeepingOnly('small-shop-2', 'WO-SMALL')];
     await Promise.all(small.map((input) => client.start(input)));
-    await eventually(() => (createdEvents().length - before === 42 ? true : undefined), 'every created event sent', 60_000);
+    // From the moment the small sellers' calls are on the task queue (their workflows past their first task),
+    // count the big seller's calls that still go out before them.
+    await eventually(async () => ((await Promise.all(small.map((input) => client.status(input.workOrderId)))).every((view) => view.waitingFor.startsWith('TOP: ') || view.onTop.createdEvent === 'yes') ? true : undefined), 'the small sellers queued');
+    const bigSentBefore = createdEvents().length - before;
+    await eventually(() => (createdEvents().length - before === 62 ? true : undefined), 'every created event sent', 90_000);
 
     const sent = createdEvents().slice(before);
     const lastSmall = Math.max(...small.map((input) => sent.findIndex((call) => belongsTo(call, input.workOrderId))));
-    const bigBeforeLastSmall = sent.slice(0, lastSmall).filter((call) => sellerOf(call) === 'big-shop').length;
+    const bigAhead = sent.slice(bigSentBefore, lastSmall).filter((call) => sellerOf(call) === 'big-shop').length;
     const order = sent.map(sellerOf);
-    // In arrival order both would come after all 40; with fair shares they interleave with what was left.
-    assert.ok(bigBeforeLastSmall <= 20, `the small sellers' events came after ${bigBeforeLastSmall} of the big seller's 40: ${order.join(' ')}`);
+    // In arrival order the rest of the backlog would go first; with fair shares only a few of it.
+    assert.ok(60 - bigSentBefore >= 20, `a backlog was still queued (${60 - bigSentBefore} calls)`);
+    assert.ok(bigAhead <= 12, `${bigAhead} of the ${60 - bigSentBefore} queued big-shop calls went before the small sellers' last: ${order.join(' ')}`);
     await Promise.all([...backlog, ...small].map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
   });
 
@@ -73,6 +77,25 @@ describe('sale day: fair shares per seller and the buyer first, under one app qu
     const middle = createdEvents().slice(before + 10, before + 34).map(sellerOf);
     const heavy = middle.filter((seller) => seller === 'heavy-shop').length;
     assert.ok(heavy >= 15, `heavy-shop (weight 3) had ${heavy} of 24 calls, light-shop ${middle.length - heavy}: ${middle.join(' ')}`);
+    await Promise.all(orders.map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
+  });
+});
+
+describe('sale day: a per-seller ceiling', async () => {
+  const { sandbox, client, writeSessions } = await startStack({ TOP_CALLS_PER_SECOND: '50', TOP_SELLER_CALLS_PER_SECOND: '2' });
+  sandbox.setSession('key-of-runaway-shop', { seller: 'runaway-shop' });
+  writeSessions({ ...DEFAULT_SESSIONS, 'runaway-shop': 'key-of-runaway-shop' });
+
+  it('holds one seller to TOP_SELLER_CALLS_PER_SECOND however much of the budget is free', async () => {
+    const orders = Array.from({ length: 12 }, () => fullWorkOrder(newWorkOrderId('WO-RUNAWAY'), { seller: 'runaway-shop', identification: undefined, alime: undefined }));
+    await Promise.all(orders.map((input) => client.start(input)));
+    const sent = await eventually(() => {
+      const calls = sandbox.calls({ outcome: 'ok' }).filter((call) => orders.some((input) => belongsTo(call, input.workOrderId)));
+      return calls.length === orders.length ? calls : undefined;
+    }, 'every created event sent', 60_000);
+    const seconds = (sent.at(-1)!.receivedAt - sent[0]!.receivedAt) / 1000;
+    // 12 calls at 2/s take about 5.5 s (a burst of a call or two aside); the budget of 50/s would send them at once.
+    assert.ok(seconds >= 3.5, `12 calls of one seller over ${seconds.toFixed(1)} s`);
     await Promise.all(orders.map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
   });
 });
