@@ -89,7 +89,7 @@ export const configSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1_000),
   /**
    * TOP calls this worker takes from the task queue at once. Unset: what its share of the budget sends in
-   * half a second (at least 4; see activitySlots). A call the worker holds waits in its pacer in arrival
+   * half a second (4 to 100; see activitySlots). A call the worker holds waits in its pacer in arrival
    * order, outside the server's priority and fairness: the fewer it holds, the fairer the quota.
    */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.preprocess(
@@ -125,12 +125,13 @@ const HELD_CALLS_SECONDS = 0.5;
 
 /**
  * The worker's activity slots: WORKER_MAX_CONCURRENT_ACTIVITIES, or the calls its share of the budget sends
- * in HELD_CALLS_SECONDS. The rest of a backlog stays on the server, where priority and fairness decide who
+ * in HELD_CALLS_SECONDS, at least 4 and at most 100 (the earlier fixed default). The rest of a backlog stays on the server, where priority and fairness decide who
  * goes next; during a ban the held calls fill the slots and nothing more is taken (benchmark
  * sale-day-fairness: 100 slots let one seller's backlog through in arrival order).
  */
 export function activitySlots(config: Pick<Config, 'WORKER_MAX_CONCURRENT_ACTIVITIES' | 'TOP_CALLS_PER_SECOND' | 'TOP_WORKER_COUNT'>): number {
-  return config.WORKER_MAX_CONCURRENT_ACTIVITIES ?? Math.max(4, Math.ceil((config.TOP_CALLS_PER_SECOND / config.TOP_WORKER_COUNT) * HELD_CALLS_SECONDS));
+  const share = Math.ceil((config.TOP_CALLS_PER_SECOND / config.TOP_WORKER_COUNT) * HELD_CALLS_SECONDS);
+  return config.WORKER_MAX_CONCURRENT_ACTIVITIES ?? Math.min(100, Math.max(4, share));
 }
 
 export class ConfigError extends Error {
