@@ -36,12 +36,17 @@ describe('sale day: fair shares per seller and the buyer first, under one app qu
     await eventually(() => (createdEvents().length - before === 62 ? true : undefined), 'every created event sent', 90_000);
 
     const sent = createdEvents().slice(before);
-    const lastSmall = Math.max(...small.map((input) => sent.findIndex((call) => belongsTo(call, input.workOrderId))));
-    const bigAhead = sent.slice(bigSentBefore, lastSmall).filter((call) => sellerOf(call) === 'big-shop').length;
-    const order = sent.map(sellerOf);
-    // In arrival order the rest of the backlog would go first; with fair shares only a few of it.
-    assert.ok(60 - bigSentBefore >= 20, `a backlog was still queued (${60 - bigSentBefore} calls)`);
-    assert.ok(bigAhead <= 12, `${bigAhead} of the ${60 - bigSentBefore} queued big-shop calls went before the small sellers' last: ${order.join(' ')}`);
+    const queued = 60 - bigSentBefore;
+    const bigAheadOf = (input: (typeof small)[number]) =>
+      sent.slice(bigSentBefore, sent.findIndex((call) => belongsTo(call, input.workOrderId))).filter((call) => sellerOf(call) === 'big-shop').length;
+    const [first, last] = small.map(bigAheadOf).sort((a, b) => a - b) as [number, number];
+    const order = sent.map(sellerOf).join(' ');
+    // In arrival order the rest of the backlog goes first (41 of 48 measured with fairness off). With fair
+    // shares the small sellers interleave; the task queue's four partitions each keep their own shares, so
+    // the second small seller can land behind more of the backlog than the first.
+    assert.ok(queued >= 20, `a backlog was still queued (${queued} calls)`);
+    assert.ok(first <= 0.4 * queued, `the first small seller's call went after ${first} of the ${queued} queued big-shop calls: ${order}`);
+    assert.ok(last <= 0.7 * queued, `the last small seller's call went after ${last} of the ${queued} queued big-shop calls: ${order}`);
     await Promise.all([...backlog, ...small].map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
   });
 
