@@ -99,6 +99,15 @@ const COMMANDS: Record<string, Command> = {
       return await client().list({ status: values.status as never, node: values.node as string | undefined, seller: values.seller as string | undefined, limit });
     },
   },
+  count: {
+    args: '[--by-node]',
+    summary: 'count running work orders by status (one query each); --by-node reads every one to count by node too',
+    options: { 'by-node': { type: 'boolean' } },
+    run: async ({ client, positionals, values }) => {
+      if (positionals.length) throw new UsageError(`count takes no arguments, got "${positionals[0]}"`, 'count');
+      return values['by-node'] ? await client().countOpen() : await client().countRunning();
+    },
+  },
 };
 
 const usageOf = (name: string): string => `  work-order ${name} ${COMMANDS[name]!.args}\n      ${COMMANDS[name]!.summary}`;

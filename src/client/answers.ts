@@ -70,6 +70,12 @@ export interface StartResult {
   alreadyClosed: boolean;
 }
 
+/** How many running work orders are in one status. */
+export interface RunningWorkOrderCount {
+  status: string;
+  count: number;
+}
+
 /** How many running work orders are in one status at one node. */
 export interface OpenWorkOrderCount {
   status: string;

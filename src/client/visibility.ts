@@ -6,9 +6,9 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { parseOrThrow } from '../work-order/schemas';
 import { workOrderIdOf } from '../work-order/temporal-names';
-import { workOrderStatus } from '../work-order/view';
+import { FINAL_STATUSES, workOrderStatus } from '../work-order/view';
 import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from '../workflows/search-attributes';
-import type { OpenWorkOrderCount, WorkOrderSummary } from './answers';
+import type { OpenWorkOrderCount, RunningWorkOrderCount, WorkOrderSummary } from './answers';
 
 const WORK_ORDERS = 'WorkflowType = "workOrderWorkflow"';
 
@@ -43,6 +43,22 @@ export async function listWorkOrders(client: Client, raw: ListFilter): Promise<W
     if (found.length >= filter.limit) break;
   }
   return found;
+}
+
+const RUNNING_STATUSES = workOrderStatus.options.filter((status) => !(FINAL_STATUSES as readonly string[]).includes(status));
+
+/**
+ * Running work orders by status: one count query per status, answered by the visibility store's index, so
+ * what the caller receives does not grow with the number of open work orders (the visibility API groups
+ * counts by ExecutionStatus only, not by a search attribute).
+ */
+export async function countRunningByStatus(client: Client): Promise<RunningWorkOrderCount[]> {
+  return await Promise.all(
+    RUNNING_STATUSES.map(async (status) => ({
+      status,
+      count: (await client.workflow.count(`${WORK_ORDERS} AND ExecutionStatus = "Running" AND WorkOrderStatus = "${status}"`)).count,
+    })),
+  );
 }
 
 /** Running work orders counted by status and current node. Reads every running work order. */

@@ -110,6 +110,11 @@ describe('commands for closed, closing and unknown work orders', async () => {
     const run = await cli(['retry', id]);
     assert.equal(run.code, 0);
     assert.equal(JSON.parse(run.stdout).retried, false);
+    // While it is open: counted by status (one query per status), and by node when asked to read them all.
+    type Count = { status: string; node?: string; count: number };
+    const counted = async (args: string[], match: (count: Count) => boolean) => ((JSON.parse((await cli(args)).stdout) as Count[]).some((c) => match(c) && c.count >= 1) ? true : undefined);
+    await eventually(() => counted(['count'], (c) => c.status === 'open'), 'work-order count shows it open');
+    await eventually(() => counted(['count', '--by-node'], (c) => c.status === 'open' && c.node === 'accepted'), 'work-order count --by-node shows it at its node');
     await client.complete(id, { resultMessage: 'done' });
     await client.result(id);
     assert.deepEqual((await client.retry(id)).status, 'completed');
