@@ -11,7 +11,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { percentile, report, type Row } from './lib/report';
+import { workflowIdFor } from '../src/work-order/temporal-names';
+import { openingHops } from './lib/history';
+import { percentile, report, table, type Row } from './lib/report';
 import { pool, sandboxCalls, setSandboxFaults, startBenchStack, WORKER_ENTRIES } from './lib/stack';
 
 const LIMIT = Number(process.env.BENCH_RATE_LIMIT ?? 40);
@@ -30,6 +32,8 @@ interface Case {
   quotaUsedPercent: number;
   refused: number;
   accepted: number;
+  /** Where the small sellers' wait went (p50 / p99 ms of each hop, from their histories). */
+  smallHops: Record<string, { p50: number; p99: number }>;
 }
 
 type Call = Awaited<ReturnType<typeof sandboxCalls>>[number];
@@ -84,6 +88,18 @@ async function run(fairness: boolean): Promise<Case> {
     const ok = calls.filter((call) => call.outcome === 'ok');
     const firstCall = (id: string) => ok.find((call) => idOf(call) === id)?.receivedAt;
     const smallWaits = small.map(({ id }) => (firstCall(id) ?? Number.NaN) - smallStarted.get(id)!).sort((a, b) => a - b);
+    const hops = await Promise.all(small.map(async ({ id }) => ({ id, hops: openingHops(await stack.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()) })));
+    const spread = (values: number[]) => {
+      const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+      return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+    };
+    const smallHops = {
+      'client start → started': spread(hops.map(({ id, hops }) => (hops?.startedAt ?? Number.NaN) - smallStarted.get(id)!)),
+      'first workflow task, schedule → start': spread(hops.map(({ hops }) => hops?.firstWorkflowTaskScheduleToStart ?? Number.NaN)),
+      'first workflow task, execution': spread(hops.map(({ hops }) => hops?.firstWorkflowTaskExecution ?? Number.NaN)),
+      'first call, schedule → start': spread(hops.map(({ hops }) => hops?.firstActivityScheduleToStart ?? Number.NaN)),
+      'first call, start → TOP': spread(hops.map(({ id, hops }) => (firstCall(id) ?? Number.NaN) - (hops?.firstActivityStartedAt ?? Number.NaN))),
+    };
     const finalWaits = buyers
       .map((id) => (ok.find((call) => idOf(call) === id && (call.params.work_order_notify_dxm_command as { completed?: boolean }).completed)?.receivedAt ?? Number.NaN) - completedAt.get(id)!)
       .sort((a, b) => a - b);
@@ -103,6 +119,7 @@ async function run(fairness: boolean): Promise<Case> {
       quotaUsedPercent: (100 * percentile(busy, 50)) / LIMIT,
       refused: calls.filter((call) => call.outcome === 'rate-limited').length,
       accepted: ok.length,
+      smallHops,
     };
     console.log(JSON.stringify(result));
     return result;
@@ -113,7 +130,9 @@ async function run(fairness: boolean): Promise<Case> {
 }
 
 async function main(): Promise<void> {
-  const cases = [await run(false), await run(true)];
+  const only = process.env.BENCH_FAIRNESS; // 'on' or 'off' to run one case while investigating
+  const cases = [only === 'on' ? undefined : await run(false), only === 'off' ? undefined : await run(true)].filter((c) => c !== undefined);
+  if (cases.length < 2) return;
   const [off, on] = cases as [Case, Case];
   const rows: Row[] = cases.map((c) => ({
     fairness: c.fairness ? 'on' : 'off',
@@ -126,8 +145,18 @@ async function main(): Promise<void> {
     'refused / accepted %': (100 * c.refused) / c.accepted,
   }));
   const fairShareSeconds = (SMALL * 2) / ((LIMIT - 1) / (SMALL_SELLERS.length + 1));
+  const hops = table(
+    Object.keys(on.smallHops).map((hop) => ({
+      'small sellers’ wait, hop by hop (from their histories)': hop,
+      'off p50 ms': off.smallHops[hop]!.p50,
+      'off p99 ms': off.smallHops[hop]!.p99,
+      'on p50 ms': on.smallHops[hop]!.p50,
+      'on p99 ms': on.smallHops[hop]!.p99,
+    })),
+  );
   report('sale-day-fairness', `Sale day II: ${BIG} work orders of one seller at once, then ${SMALL_SELLERS.length} sellers × ${SMALL}, app quota N = ${LIMIT} calls/s, 2 s bans`, rows, {
     note: `One worker, budget N − 1, activity slots by default (half a second of budget). Each work order opens with two TOP calls (Qianniu event, first 店小蜜 node). The small sellers start 3 s into the burst; ${BUYERS} buyers' work orders opened beforehand are completed at the same moment. A small seller's fair share of the quota (${SMALL_SELLERS.length + 1} sellers) sends its ${SMALL * 2} opening calls in about ${fairShareSeconds.toFixed(1)} s. Fairness on against off: small sellers' p99 ${(on.smallWaitP99 / off.smallWaitP99).toFixed(2)}×, big seller's total time ${(on.bigSeconds / off.bigSeconds).toFixed(2)}×. Targets: small sellers' p99 ≤ 5 s and ≤ 1.5× their fair share; final notification ≤ 2 s; big seller ≤ 1.1×; quota used ≥ 95%, refused ≤ 1%.`,
+    hops: `${hops}\n\nA work order's first TOP call waits in two fairly shared queues in turn: its workflow's first task (for the worker's workflow-task slots, which the big seller's 600 new workflows keep busy) and the call itself (for the quota: a seller's share sends its 6 first calls in ${(SMALL / ((LIMIT - 1) / (SMALL_SELLERS.length + 1))).toFixed(1)} s); then up to half a second in the worker's pacer, the calls it holds.`,
     runs: cases,
   });
 }

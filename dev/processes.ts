@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { temporalCliPath } from './temporal-server';
+import { devServerDynamicConfig, temporalCliPath } from './temporal-server';
 import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes';
 
 const ROOT = resolve(__dirname, '..');
@@ -134,8 +134,7 @@ export async function startDevServer(reuse: { port?: number; db?: string; fairne
   const db = reuse.db ?? join(mkdtempSync(join(tmpdir(), 'temporal-')), 'temporal.db');
   const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', '--db-filename', db];
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
-  // Task-queue fairness, as everywhere we start Temporal (deploy/temporal/dynamicconfig.yaml); off only to measure without it.
-  args.push('--dynamic-config-value', `matching.enableFairness=${reuse.fairness ?? true}`);
+  args.push(...devServerDynamicConfig(reuse.fairness));
   for (const key of WORK_ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   const child = spawn(cli, args, { stdio: 'ignore' });
   const address = `127.0.0.1:${port}`;

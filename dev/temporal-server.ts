@@ -24,6 +24,20 @@ export function temporalCliExecutable(): EphemeralServerExecutable {
   return path ? { type: 'existing-path', path } : { type: 'cached-download' };
 }
 
+/**
+ * The dev server's dynamic config, the values deploy/temporal/dynamicconfig.yaml gives the cluster and
+ * compose (flags take no constraints, so here they apply to every task queue):
+ * - task-queue fairness: a backlog is shared among the sellers, not served in arrival order;
+ * - one partition: the quota's rate limit, the per-seller ceiling and the fair shares are each kept per
+ *   partition, and a seller's calls land on partitions at random, so with four a seller whose calls landed
+ *   on one waited up to twice its fair share (bench/sale-day-fairness.ts). One partition holds far more
+ *   than any TOP app quota.
+ */
+export function devServerDynamicConfig(fairness = true): string[] {
+  const values = { 'matching.enableFairness': fairness, 'matching.numTaskqueueReadPartitions': 1, 'matching.numTaskqueueWritePartitions': 1 };
+  return Object.entries(values).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]);
+}
+
 export interface LocalTemporalOptions {
   searchAttributes?: DevServerConfig['searchAttributes'];
   /** Serve the Temporal UI, on this port (0: let the dev server choose port + 1000). */
@@ -52,8 +66,7 @@ export async function startLocalTemporal(options: LocalTemporalOptions = {}): Pr
         ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
         searchAttributes: options.searchAttributes ?? [],
         log: { format: 'pretty', level: 'error' },
-        // As deploy/temporal/dynamicconfig.yaml sets it for the cluster and compose: sellers get fair shares.
-        extraArgs: ['--dynamic-config-value', `matching.enableFairness=${options.fairness ?? true}`, ...(options.extraArgs ?? [])],
+        extraArgs: [...devServerDynamicConfig(options.fairness), ...(options.extraArgs ?? [])],
       },
     });
   try {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from '@temporalio/worker';
+import type { QuotaReport } from './activities/quota-users';
 import type { ServerReachability } from './server-reachability';
 
 /**
@@ -8,17 +9,24 @@ import type { ServerReachability } from './server-reachability';
  * `GET /readyz` only while the worker is RUNNING (not starting, draining or stopped) and, when a
  * reachability probe is given, can reach the Temporal server. Not ready is not dead: a worker cut off
  * from the server resumes by itself when the network comes back, so liveness stays up.
+ * `GET /quota` says which sellers this worker's TOP calls went to most (activities/quota-users.ts).
  */
 export async function startHealthServer(
   worker: Pick<Worker, 'getState'>,
   address: string,
   server?: Pick<ServerReachability, 'reachable' | 'lastError'>,
+  quota?: () => QuotaReport,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const [host, port] = splitAddress(address);
   const http: Server = createServer((req, res) => {
     const state = worker.getState();
     const reachable = server?.reachable ?? true;
     const path = req.url?.split('?')[0];
+    if (path === '/quota' && quota) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(quota()));
+      return;
+    }
     const status = path === '/healthz' ? (state === 'FAILED' ? 503 : 200) : path === '/readyz' ? (state === 'RUNNING' && reachable ? 200 : 503) : 404;
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ state, ...(server ? { temporal: reachable ? 'reachable' : `unreachable: ${server.lastError}` } : {}) }));

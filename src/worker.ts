@@ -7,6 +7,7 @@ import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporal
 import { createActivities } from './activities/work-order-activities';
 import { FileSessionStore } from './activities/sessions';
 import { topFailureInterceptor } from './activities/top-failures';
+import { QuotaUsers } from './activities/quota-users';
 import { topFlowMetrics, topMetricsInterceptor } from './activities/top-metrics';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { activitySlots, loadConfig, type Config } from './config';
@@ -24,6 +25,8 @@ import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle';
 export interface RunningWorker {
   worker: Worker;
   top: TopClient;
+  /** Which sellers this worker's TOP calls went to most (served as `GET /quota`). */
+  quotaUsers: QuotaUsers;
   /** Once the worker has stopped: stops resuming re-authorized sellers' work orders and closes the TOP client. */
   close: () => Promise<void>;
 }
@@ -54,6 +57,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
     : { workflowsPath: require.resolve('./workflows'), bundlerOptions: { preloadModules: [...PRELOADED_WORKFLOW_MODULES] } };
   await applySellerShares(connection, namespace ?? 'default', config.TEMPORAL_TASK_QUEUE, { weights: config.TOP_SELLER_WEIGHTS, perSellerCallsPerSecond: config.TOP_SELLER_CALLS_PER_SECOND });
+  const quotaUsers = new QuotaUsers();
   const codec = codecFromEnvironment(config);
   const dataConverter = codec ? encryptingDataConverter(codec) : undefined;
   const worker = await Worker.create({
@@ -66,7 +70,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     interceptors: {
       // Outermost first: the span covers the whole attempt; the retry decision wraps the metrics, which
       // still see the original TopError.
-      activity: [tracing.activityInterceptor, topFailureInterceptor, topMetricsInterceptor(meter)],
+      activity: [tracing.activityInterceptor, topFailureInterceptor, topMetricsInterceptor(meter, quotaUsers)],
       // Only used when bundling here; a prebuilt bundle has them built in (scripts/bundle-workflows.ts).
       workflowModules: config.WORKFLOW_BUNDLE_PATH ? undefined : [...WORKFLOW_INTERCEPTOR_MODULES],
     },
@@ -88,6 +92,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
   return {
     worker,
     top,
+    quotaUsers,
     close: async () => {
       await reauthorizations.stop();
       await top.close();
@@ -105,10 +110,10 @@ async function main(): Promise<void> {
   const tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME, spanProcessor: otlpSpanProcessor(config) });
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
-  const { worker, close } = await createWorker(config, connection, { namespace, tracing });
+  const { worker, quotaUsers, close } = await createWorker(config, connection, { namespace, tracing });
   const reachability = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : new ServerReachability(connection);
   reachability?.start();
-  const health = reachability && (await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS, reachability));
+  const health = reachability && (await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS, reachability, () => quotaUsers.report()));
   const openGauge =
     config.WORKER_METRICS_ADDRESS === 'off'
       ? undefined

@@ -89,3 +89,34 @@ export function historyCounts(history: History): Record<string, number> {
     signals: count('workflowExecutionSignaled'),
   };
 }
+
+/** The hops of opening, from the workflow's start to its first activity's start (ms, server clock). */
+export interface OpeningHops {
+  startedAt: number;
+  /** Started → the first workflow task starts in a worker (it waits on the task queue, fairly). */
+  firstWorkflowTaskScheduleToStart: number;
+  /** That task: worker picks it up → the server has its commands (the first activity scheduled). */
+  firstWorkflowTaskExecution: number;
+  /** First activity scheduled → an activity worker has it (the quota's backlog, by priority and fairness). */
+  firstActivityScheduleToStart: number;
+  /** The first activity's start, server clock. */
+  firstActivityStartedAt: number;
+}
+
+export function openingHops(history: History): OpeningHops | undefined {
+  const all = events(history);
+  const kinds = all.map((e) => e.kind);
+  const wftStarted = kinds.indexOf('workflowTaskStarted');
+  const wftCompleted = kinds.indexOf('workflowTaskCompleted');
+  const scheduled = kinds.indexOf('activityTaskScheduled');
+  const started = kinds.indexOf('activityTaskStarted', scheduled);
+  if (wftStarted < 0 || wftCompleted < 0 || scheduled < 0 || started < 0) return undefined;
+  const at = (index: number) => all[index]!.at;
+  return {
+    startedAt: at(0),
+    firstWorkflowTaskScheduleToStart: at(wftStarted) - at(0),
+    firstWorkflowTaskExecution: at(wftCompleted) - at(wftStarted),
+    firstActivityScheduleToStart: at(started) - at(scheduled),
+    firstActivityStartedAt: at(started),
+  };
+}

@@ -1,6 +1,7 @@
 import type { MetricMeter } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
 import { TopError, type FlowObserver } from '../top';
+import type { QuotaUsers } from './quota-users';
 
 /**
  * TOP call metrics, exported with the SDK's own on the worker's Prometheus endpoint:
@@ -12,8 +13,11 @@ import { TopError, type FlowObserver } from '../top';
  * The instruments are made once, on the process's meter, with the tags given outright: made on each
  * activity's own meter, every attempt made two native instruments and every record resolved the SDK's
  * composed tags again.
+ *
+ * Which sellers take the quota is not a label (one per seller would explode Prometheus's cardinality):
+ * each call is counted in `quotaUsers`, a bounded sketch the health endpoint serves as `GET /quota`.
  */
-export function topMetricsInterceptor(meter: MetricMeter): ActivityInterceptorsFactory {
+export function topMetricsInterceptor(meter: MetricMeter, quotaUsers?: QuotaUsers): ActivityInterceptorsFactory {
   const calls = meter.createCounter('top_calls', 'calls', 'TOP API calls by activity, outcome and error class');
   const latency = meter.createHistogram('top_call_latency', 'int', 'ms', 'TOP API call latency');
   const queued = meter.createHistogram('top_call_queue_wait', 'int', 'ms', 'Time a TOP call waited on the task queue for the quota, by priority');
@@ -24,7 +28,9 @@ export function topMetricsInterceptor(meter: MetricMeter): ActivityInterceptorsF
     const inbound: ActivityInboundCallsInterceptor = {
       async execute(input, next) {
         const started = Date.now();
-        queued.record(Math.max(0, started - currentAttemptScheduledTimestampMs), tags);
+        const queueWaitMs = Math.max(0, started - currentAttemptScheduledTimestampMs);
+        queued.record(queueWaitMs, tags);
+        if (priority?.fairnessKey) quotaUsers?.record(priority.fairnessKey, queueWaitMs);
         try {
           const result = await next(input);
           calls.add(1, { ...tags, outcome: 'ok', error_class: 'none' });

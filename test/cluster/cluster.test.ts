@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { DEFAULT_TASK_QUEUE } from '../../src/work-order/temporal-names';
 import { serverRestart, workerCrashes, type ChaosReport } from '../chaos/scenarios';
 import { clusterBackend, clusterSkipReason, startTestCluster } from '../helpers/cluster';
-import { eventually, startProduct } from '../helpers/stack';
+import { smallSellersBehindBacklog } from '../helpers/fairness';
+import { DEFAULT_SESSIONS, eventually, startProduct } from '../helpers/stack';
 import { installQuietRuntime } from '../helpers/temporal';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
@@ -50,6 +52,25 @@ describe('on the full Temporal server with PostgreSQL', { skip: clusterSkipReaso
     await eventually(async () => (await client.list({ status: 'completed', node: 'finished' })).find((s) => s.workOrderId === id), 'the completed work order in visibility');
     assert.deepEqual(await client.list({ status: 'open', node: 'inspecting', seller: 'seller-a' }).then((l) => l.filter((s) => s.workOrderId === id)), []);
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:inspecting', 'notify:finished!', 'case:2', 'emit:completed']);
+  });
+
+  it("task-queue fairness, as deploy/temporal/dynamicconfig.yaml sets it: another seller's first call is served long before one seller's backlog drains", async () => {
+    const nativeConnection = await NativeConnection.connect({ address: cluster.address });
+    const connection = await Connection.connect({ address: cluster.address });
+    // The product's own task queue, whose activity queue the dynamic config gives one partition.
+    const { sandbox, client, writeSessions, stop } = await startProduct({ connection, nativeConnection, namespace: cluster.namespace }, { TEMPORAL_TASK_QUEUE: DEFAULT_TASK_QUEUE, TOP_CALLS_PER_SECOND: '10' });
+    after(async () => {
+      await stop();
+      await nativeConnection.close();
+      await connection.close();
+    });
+    const sellers = ['big-shop', 'small-shop-1', 'small-shop-2'];
+    for (const seller of sellers) sandbox.setSession(`key-of-${seller}`, { seller });
+    writeSessions({ ...DEFAULT_SESSIONS, ...Object.fromEntries(sellers.map((seller) => [seller, `key-of-${seller}`])) });
+
+    const { queued, aheadOfFirst, aheadOfLast, order } = await smallSellersBehindBacklog(sandbox, client, 60);
+    assert.ok(queued >= 20, `a backlog was still queued (${queued} calls)`);
+    assert.ok(aheadOfLast <= 0.2 * queued, `the small sellers' calls went after ${aheadOfFirst} and ${aheadOfLast} of the ${queued} queued big-shop calls: ${order}`);
   });
 
   it('two worker processes on one task queue, one killed with -9 mid-flight: every work order completes, repeats carry the same keys', async () => {
