@@ -1,4 +1,4 @@
-import { ActivityFailure, CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, log } from '@temporalio/workflow';
 import type { StepName } from '../work-order/view';
 import { EndRequested } from './interruptions';
 import { describeStepFailure, mayHaveReachedTop } from './step-failure';
@@ -29,7 +29,7 @@ export async function runStep(order: WorkOrder, step: StepName, options: StepOpt
       if (stoppable) stopIfRequested(order);
       order.waitingFor(what);
       try {
-        await (stoppable ? cutShortWhen(() => order.inbox.stopRequested !== undefined, call) : call());
+        await (stoppable ? order.cutShortOnStop(call) : call());
         order.stepSucceeded(step, node, once);
         return;
       } catch (error) {
@@ -66,19 +66,4 @@ export async function runStep(order: WorkOrder, step: StepName, options: StepOpt
 function stopIfRequested(order: WorkOrder): void {
   const stop = order.inbox.stopRequested;
   if (stop) throw new EndRequested(stop);
-}
-
-/** Runs `call` in a scope of its own, cancelled once `stop()` holds; the watch ends with the call. */
-async function cutShortWhen(stop: () => boolean, call: () => Promise<void>): Promise<void> {
-  const scope = new CancellationScope();
-  const watch = new CancellationScope();
-  void watch.run(() => condition(stop)).then(
-    () => scope.cancel(),
-    () => undefined, // the call ended first
-  );
-  try {
-    await scope.run(call);
-  } finally {
-    watch.cancel();
-  }
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, log, metricMeter, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, log, metricMeter, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { MetricCounter, SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { InvalidInputError, type ProgressReport, type WorkOrderInput, type WorkOrderInputRaw } from '../work-order/schemas';
@@ -39,7 +39,14 @@ let workOrderEventCounter: MetricCounter | undefined;
 const workOrderEvents = (): MetricCounter => (workOrderEventCounter ??= metricMeter.createCounter('work_orders', 'work orders', 'Work-order lifecycle events'));
 
 const STEPS_KEPT = 50;
-const DEFAULT_HISTORY_EVENT_LIMIT = 10_000;
+/**
+ * A run continues as new once its history passes this many events: about three progress reports (each
+ * about twelve events, two workflow tasks). A worker that no longer holds the work order replays its
+ * current run before it can take a report, at about 5.5 ms of CPU per workflow task, and starting a new run
+ * costs about one workflow's creation (15–20 ms): so an evicted report costs least with two or three reports
+ * per run, whatever the work order's age (bench/results/replay-cost.md, README "Sizing for a sale day").
+ */
+const DEFAULT_HISTORY_EVENT_LIMIT = 40;
 
 /**
  * The work order's state: what it has done, what it waits for, how it shows in the UI and in search.
@@ -56,6 +63,8 @@ export class WorkOrder {
   readonly #clock: TopClock;
   /** Search sees the status with the next recorded step (see `opened` and `startClosing`). */
   #indexWithNextStep = false;
+  /** The TOP call in flight that a stop may cut short (see `cutShortOnStop`). */
+  #stoppableCall: CancellationScope | undefined;
 
   constructor(
     readonly input: WorkOrderInput,
@@ -85,6 +94,7 @@ export class WorkOrder {
     this.inbox = new Inbox(this.view, carried);
     this.inbox.listen(() => this.#snapshot());
     this.#watchSla();
+    this.#watchStop();
   }
 
   get phase(): Phase {
@@ -156,11 +166,15 @@ export class WorkOrder {
   /**
    * The status query and the UI say `closing` at once; search sees it with the next recorded step, so
    * that the first closing call (the buyer's final 店小蜜 notification) leaves in a workflow task of its own.
-   * A run continued while closing calls it again, changing nothing.
+   * A run continued while closing calls it again, changing nothing (a closing step that waited for an
+   * operator waits again).
    */
   startClosing(ending: Ending, finalNode: string): void {
-    if (this.#phase !== 'closing') this.#enter('closing');
-    this.#awaitingOperator = undefined;
+    // An operator's wait from before closing is over; one from a closing step carries into a continued run.
+    if (this.#phase !== 'closing') {
+      this.#enter('closing');
+      this.#awaitingOperator = undefined;
+    }
     this.inbox.end(ending);
     this.view.closingReason = ending.kind === 'cancelled' ? ending.reason : ending.kind === 'completed' ? ending.completion.resultMessage : 'SLA deadline passed';
     this.view.currentNode = finalNode;
@@ -200,6 +214,17 @@ export class WorkOrder {
 
   wasAwaitingOperator(step: StepName): boolean {
     return this.#awaitingOperator === step;
+  }
+
+  /** Runs a TOP call that cancellation or the SLA's close cuts short if it comes while the call is in flight. */
+  async cutShortOnStop(call: () => Promise<void>): Promise<void> {
+    const scope = new CancellationScope();
+    this.#stoppableCall = scope;
+    try {
+      await scope.run(call);
+    } finally {
+      this.#stoppableCall = undefined;
+    }
   }
 
   stepSucceeded(step: StepName, node: string | undefined, once: boolean): void {
@@ -242,6 +267,7 @@ export class WorkOrder {
     workOrderEvents().add(1, { event: 'escalated' });
     log.warn('work order passed its SLA deadline', { workOrderId: this.input.workOrderId, slaDeadline: this.view.slaDeadline });
     this.#refresh();
+    this.#showDetails();
   }
 
   /**
@@ -258,6 +284,18 @@ export class WorkOrder {
         if (this.input.sla?.onBreach === 'close' && !this.inbox.ending) this.inbox.end({ kind: 'timed-out', at: Date.now() });
       },
       () => undefined, // cancelled with the workflow: closing takes over
+    );
+  }
+
+  /**
+   * One watch for the run's life, rather than one per call: the first stop (cancellation, the SLA's close)
+   * cuts the call in flight short. A stop between calls is taken by the waits and by runStep before a call.
+   */
+  #watchStop(): void {
+    if (this.closing) return;
+    void condition(() => this.inbox.stopRequested !== undefined).then(
+      () => this.#stoppableCall?.cancel(),
+      () => undefined, // cancelled with the workflow: the call in flight is cancelled with it
     );
   }
 
@@ -290,7 +328,6 @@ export class WorkOrder {
     this.view.stepCount += 1;
     this.view.status = this.#status();
     if (this.#indexWithNextStep || record.outcome === 'failed') this.#index();
-    this.#showDetails();
   }
 
   /** The status from the state, shown now; in search now, or with the next recorded step. */
@@ -298,10 +335,13 @@ export class WorkOrder {
     this.view.status = this.#status();
     if (withNextStep) this.#indexWithNextStep = true;
     else this.#index();
-    this.#showDetails();
   }
 
-  /** The UI's "Current Details". Served by a query, never written to history, so replay is unaffected. */
+  /**
+   * The UI's "Current Details". Served by a query, never written to history, so replay is unaffected.
+   * Rendered where the work order starts to wait (`waitingFor`, and the SLA's escalation, which comes during
+   * a wait) and when it closes: once per workflow task, not once per change.
+   */
   #showDetails(): void {
     setCurrentDetails(currentDetails(this.view));
   }

@@ -75,6 +75,25 @@ describe('worker metrics, traces, logs and health', async () => {
     assert.equal((await fetch(`http://127.0.0.1:${healthPort}/nope`)).status, 404);
   });
 
+  it('shows running work orders by status, and takes a finished one off', async () => {
+    const failed = /^work_orders_open\S*\{(?=[^}]*status="failed")[^}]*\} (\d+)$/m;
+    const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const failedNow = async () => Number((await scrape()).match(failed)?.[1] ?? 0);
+    // First of the tests that start work orders: no other is waiting for an operator yet.
+    const before = await failedNow();
+    const id = newWorkOrderId('WO-GAUGE');
+    // AliGenius refuses the case (not the Qianniu event, whose refusal the next test counts).
+    const refundId = '7123456789012345678';
+    sandbox.setFaults({ businessErrorIds: [refundId] });
+    await client.start(fullWorkOrder(id, { identification: { detailOrderId: '194467217119131', refundId } }));
+    await eventually(async () => ((await failedNow()) === before + 1 ? true : undefined), `work_orders_open{status="failed"} ${before + 1}`);
+    assert.doesNotMatch(await scrape(), /^work_orders_open\S*\{[^}]*node=/m, 'no label per node: its values are the sellers’ own');
+    sandbox.setFaults({});
+    await client.cancel(id, { reason: 'test over' });
+    await client.result(id);
+    await eventually(async () => ((await failedNow()) === before ? true : undefined), 'the finished work order off the gauge');
+  });
+
   it('exports TOP calls by activity, outcome and error class, work-order events, and the SDK’s own metrics', async () => {
     const good = newWorkOrderId('WO-M');
     const refused = newWorkOrderId('WO-MBIZ');
@@ -117,23 +136,6 @@ describe('worker metrics, traces, logs and health', async () => {
     await client.cancel(id, { reason: 'test over' });
   });
 
-  it('shows running work orders by status, and takes a finished one off', async () => {
-    const failed = /^work_orders_open\S*\{(?=[^}]*status="failed")[^}]*\} (\d+)$/m;
-    const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const failedNow = async () => Number((await scrape()).match(failed)?.[1] ?? 0);
-    // Earlier tests may leave work orders waiting for an operator: count from what the gauge shows now.
-    const before = await failedNow();
-    const id = newWorkOrderId('WO-GAUGE');
-    sandbox.setFaults({ businessErrorIds: [id] });
-    await client.start(fullWorkOrder(id));
-    await eventually(async () => ((await failedNow()) === before + 1 ? true : undefined), `work_orders_open{status="failed"} ${before + 1}`);
-    assert.doesNotMatch(await scrape(), /^work_orders_open\S*\{[^}]*node=/m, 'no label per node: its values are the sellers’ own');
-    sandbox.setFaults({});
-    await client.cancel(id, { reason: 'test over' });
-    await client.result(id);
-    await eventually(async () => ((await failedNow()) === before ? true : undefined), 'the finished work order off the gauge');
-  });
-
   it('logs one JSON object per line (stdout is not a terminal), with the work order id on lines about one', async () => {
     const failureLine = await eventually(
       () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'work order step failed permanently; waiting for an operator'),
@@ -141,7 +143,7 @@ describe('worker metrics, traces, logs and health', async () => {
     );
     assert.equal(failureLine.level, 'ERROR');
     assert.equal(failureLine.failureType, 'TopError:business');
-    assert.match(String(failureLine.workOrderId), /^WO-MBIZ-/);
+    assert.match(String(failureLine.workOrderId), /^WO-(GAUGE|MBIZ)-/, 'the failed work order’s id');
     assert.match(String(failureLine.time), /^\d{4}-\d\d-\d\dT/);
     assert.match(String(failureLine.trace_id), /^[0-9a-f]{32}$/, 'with tracing on, workflow lines carry the trace id');
     const activityLines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => typeof l.activityType === 'string');

@@ -38,8 +38,9 @@ describe('no dead ends: every wait has a way out', async () => {
   it('a closing step TOP keeps refusing is skipped by an operator with a reason, and the work order closes', async () => {
     const id = newWorkOrderId('WO-SKIP');
     const { identification, caseFault } = uniqueCase();
-    await client.start(fullWorkOrder(id, { identification }));
+    await client.start(fullWorkOrder(id, { identification, historyEventLimit: 30 }));
     await statusWhere(id, 'open', (view) => view.status === 'open');
+    const firstRunId = (await env.client.workflow.getHandle(workflowIdFor(id)).describe()).runId;
     sandbox.setFaults({ businessErrorIds: [caseFault] }); // AliGenius refuses to complete the case
     try {
       await client.complete(id, { resultMessage: 'done' });
@@ -63,6 +64,10 @@ describe('no dead ends: every wait has a way out', async () => {
       [{ step: 'close-case', skipReason: 'case completed by hand in the AliGenius console' }],
     );
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:completed!', 'emit:completed']);
+    // The run continued as new while the closing step waited (the cancellation's signal lengthened its
+    // history), and the next run waited again rather than sending the refused call unasked.
+    assert.deepEqual(callsFor(sandbox, id, 'business-error').map(describeCall), ['case:2']);
+    assert.notEqual((await env.client.workflow.getHandle(workflowIdFor(id)).describe()).runId, firstRunId, 'continued as new');
     await saveHistory(env, workflowIdFor(id), 'closing-step-skipped');
   });
 
