@@ -127,14 +127,14 @@ export async function waitForFrontend(address: string, child: ChildProcess, time
  * `temporal server start-dev` on a SQLite file with the pragmas the SDK's own stress CI uses, as a child
  * process we can measure. Returns once it accepts connections.
  */
-export async function startDevServer(reuse: { port?: number; db?: string; fairness?: boolean } = {}): Promise<Child & { address: string; port: number; db: string }> {
+export async function startDevServer(reuse: { port?: number; db?: string; fairness?: boolean; dynamicConfig?: Record<string, string | number | boolean> } = {}): Promise<Child & { address: string; port: number; db: string }> {
   const cli = temporalCliPath();
   if (!cli) throw new Error('no temporal CLI: run scripts/install-temporal-cli.sh');
   const port = reuse.port ?? (await freePort());
   const db = reuse.db ?? join(mkdtempSync(join(tmpdir(), 'temporal-')), 'temporal.db');
   const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', '--db-filename', db];
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
-  args.push(...devServerDynamicConfig(reuse.fairness));
+  args.push(...devServerDynamicConfig(reuse.fairness, reuse.dynamicConfig));
   for (const key of WORK_ORDER_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   const child = spawn(cli, args, { stdio: 'ignore' });
   const address = `127.0.0.1:${port}`;

@@ -20,7 +20,7 @@ export interface BenchStack {
   sandboxUrl: string;
   /** Temporal's processes (the dev server; or the full server and PostgreSQL), for their CPU time. */
   server: { process: { pid?: number } };
-  database?: { process: { pid?: number } };
+  database?: { process: { pid?: number }; dataDir?: string };
   sandbox: Child;
   client: Client;
   nativeConnection: NativeConnection;
@@ -42,10 +42,10 @@ let runtimeInstalled = false;
  * Temporal — a dev server on SQLite/WAL, or with `cluster` the full server on PostgreSQL (dev/cluster) —
  * and the sandbox, each in its own process; clients in this one.
  */
-export async function startBenchStack(options: { cluster?: boolean; fairness?: boolean } = {}): Promise<BenchStack> {
+export async function startBenchStack(options: { cluster?: boolean; fairness?: boolean; dynamicConfig?: Record<string, string | number | boolean> } = {}): Promise<BenchStack> {
   if (!runtimeInstalled) Runtime.install({ logger: new DefaultLogger('ERROR') });
   runtimeInstalled = true;
-  const server = options.cluster ? await clusterAsServer() : await startDevServer({ fairness: options.fairness });
+  const server = options.cluster ? await clusterAsServer() : await startDevServer({ fairness: options.fairness, dynamicConfig: options.dynamicConfig });
   const port = await freePort();
   const sandbox = await startNode('src/sandbox/main.ts', { TOP_SANDBOX_PORT: String(port) }, /TOP sandbox gateway/);
   const sandboxUrl = `http://127.0.0.1:${port}`;
@@ -112,7 +112,7 @@ async function clusterAsServer() {
   return {
     address: cluster.address,
     process: { pid: cluster.server.pid },
-    database: { process: { pid: cluster.postgres.pid } },
+    database: { process: { pid: cluster.postgres.pid }, dataDir: cluster.postgres.dataDir },
     stop: () => cluster.stop(),
   };
 }

@@ -1,0 +1,22 @@
+/**
+ * Scratch: replays one saved history REPEAT times in one replay worker, for `node --cpu-prof`.
+ * Usage: node --cpu-prof --cpu-prof-dir=DIR --import tsx bench/replay-profile.ts HISTORY.json [ours|baseline] [REPEAT]
+ */
+import { readFileSync } from 'node:fs';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkOrderWorkflows } from '../src/workflow-bundle';
+import { createTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../src/tracing';
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const [file, which = 'ours', repeat = '50'] = process.argv.slice(2);
+  const history = historyFromJSON(JSON.parse(readFileSync(file!, 'utf8')));
+  const bundle = which === 'ours' ? await bundleWorkOrderWorkflows() : await bundleWorkflowCode({ workflowsPath: require.resolve('./lib/baseline-work-order'), workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES], logger: new DefaultLogger('ERROR') });
+  const histories = Array.from({ length: Number(repeat) }, (_, i) => ({ workflowId: `p-${i}`, history }));
+  const t0 = process.cpuUsage();
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, sinks: createTracing({ serviceName: 'replay-profile' }).sinks }, histories)) if (result.error) throw result.error;
+  const cpu = process.cpuUsage(t0);
+  console.log(`${which}: ${((cpu.user + cpu.system) / 1000 / Number(repeat)).toFixed(1)} ms CPU per replay`);
+}
+void main();
