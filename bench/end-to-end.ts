@@ -2,7 +2,8 @@
  * Benchmark 2: work orders end to end, ours against a baseline of the same shape in the same run.
  *
  * Two worker processes on one dev server: the baseline (bench/lib/baseline-worker.ts: a plain workflow
- * with the same name, messages, activity calls and interceptors, whose activities do nothing) and ours
+ * with the same name, messages, activity calls and interceptors, whose activities make the same TOP calls
+ * as bare undici requests: bench/lib/baseline-activities.ts) and ours
  * (src/worker.ts against the TOP sandbox). The same WorkOrderClient drives both; rounds alternate which
  * goes first, after an unmeasured warm-up of each. Per round and subject:
  * - throughput: N work orders (start, one progress Update, the completion signal, the result), 50 in flight;

@@ -2,8 +2,8 @@
  * Benchmark 3: worker memory per open work order, against a baseline of the same shape in the same run.
  *
  * Two worker processes, one after the other on the same dev server, each with a workflow cache of 500:
- * the baseline (bench/lib/baseline-worker.ts: the same messages, interceptors and activity calls, no-op
- * activities) and ours (src/worker.ts, as `npm run worker` runs it). For each, work orders are opened
+ * the baseline (bench/lib/baseline-worker.ts: the same messages, interceptors and activity calls, made as
+ * bare TOP requests; no-op activities in the runs committed before 2026-12-03) and ours (src/worker.ts, as `npm run worker` runs it). For each, work orders are opened
  * level by level up to 5,000 and left waiting; the worker's RSS is sampled at each level. Reported: MB
  * per cached work order (slope up to the cache size), MB per work order beyond the cache (slope past it),
  * and our figures over the baseline's.
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       `baseline ${figures.baselineMbPerCached.toFixed(2)}, ratio **${cachedRatio.toFixed(2)}×**. ` +
       `**MB per work order beyond the cache** (${beyondFrom} → ${top} open): ours **${figures.oursMbPerBeyondCache.toFixed(3)}**, ` +
       `baseline ${figures.baselineMbPerBeyondCache.toFixed(3)}, difference **${(figures.oursMbPerBeyondCache - figures.baselineMbPerBeyondCache).toFixed(3)}**. ` +
-      'RSS is the median of three samples a second apart after 3 s of quiet; the baseline has the same messages, interceptors, cache and activity calls, with no-op activities.',
+      'RSS is the median of three samples a second apart after 3 s of quiet; the baseline has the same messages, interceptors, cache and activity calls, whose activities make the same TOP calls as bare undici requests.',
   });
 }
 

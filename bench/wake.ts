@@ -3,8 +3,8 @@
  * accepted) to a work order still in the worker's cache, against one that was evicted and must be replayed
  * from its history first, for work orders that have had 20 and 500 reports before. Reported: the report's
  * latency and the worker's CPU per report (its process, the 店小蜜 call included, the same in both cases).
- * The baseline (bench/lib/baseline-work-order.ts: same messages and activity calls, no-op activities, no
- * continue-as-new) is measured the same way in the same run.
+ * The baseline (bench/lib/baseline-work-order.ts: same messages and TOP calls, made bare, no
+ * continue-as-new; its activities did nothing in the run committed on 2026-12-03) is measured the same way in the same run.
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';

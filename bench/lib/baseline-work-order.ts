@@ -6,7 +6,8 @@ import type * as activities from './baseline-activities';
  * The baseline for the work-order benchmarks: a plain workflow with the same name, the same messages
  * (the `reportProgress` Update with a validator, the `progress`, `complete`, `cancel` and `retry`
  * signals, the `status` query) and the same activity calls in the same order as the product's, whose
- * activities do nothing. The same WorkOrderClient drives it; whatever the product costs beyond it is ours.
+ * activities make the same TOP calls as bare undici requests (baseline-activities.ts). The same
+ * WorkOrderClient drives it; whatever the product costs beyond it is ours.
  * It makes its status visible once (`WorkOrderStatus`), so the benchmarks see it open as they see ours.
  */
 const { emitWorkOrderEvent, updateIdentificationCase, notifyAliMe } = proxyActivities<typeof activities>({ startToCloseTimeout: '30 seconds' });
