@@ -44,7 +44,8 @@ const STEPS_KEPT = 50;
  * about twelve events, two workflow tasks). A worker that no longer holds the work order replays its
  * current run before it can take a report, at about 5.5 ms of CPU per workflow task, and starting a new run
  * costs about one workflow's creation (15–20 ms): so an evicted report costs least with two or three reports
- * per run, whatever the work order's age (bench/results/replay-cost.md, README "Sizing for a sale day").
+ * per run, whatever the work order's age (bench/results/replay-cost-before.md; README "A report to an evicted
+ * work order").
  */
 const DEFAULT_HISTORY_EVENT_LIMIT = 40;
 
