@@ -70,7 +70,7 @@ async function main(): Promise<void> {
         const ids = Array.from({ length: OPEN }, (_, i) => `${taskQueue}-${i}`);
         const openStarted = Date.now();
         const databaseBefore = databaseBytes(stack);
-        await pool(ids, 50, async (id) => void (await workOrders.start({ workOrderId: id, seller: sellerOf(Number(id.split('-').pop())), alime: { asyncCode: `ac-${id}` } })));
+        await pool([...ids.entries()], 50, async ([i, id]) => void (await workOrders.start({ workOrderId: id, seller: sellerOf(i), alime: { asyncCode: `ac-${id}` } })));
         while ((await stack.client.workflow.count(`TaskQueue = "${taskQueue}" AND WorkOrderStatus = "open"`)).count < OPEN) await sleep(1_000);
         const openSeconds = (Date.now() - openStarted) / 1000;
         const bytesPerOpen = (databaseBytes(stack) - databaseBefore) / OPEN;
