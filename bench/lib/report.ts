@@ -24,9 +24,9 @@ export function machine() {
 
 export type Row = Record<string, string | number>;
 
-/** A Markdown table; numbers get 2 decimals below 10, 1 above. */
+/** A Markdown table of every column any row has; numbers get 2 decimals below 10, 1 above. */
 export function table(rows: Row[]): string {
-  const columns = Object.keys(rows[0] ?? {});
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const format = (value: string | number) => (typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1)) : value);
   return [
     `| ${columns.join(' | ')} |`,

@@ -118,7 +118,7 @@ async function clusterAsServer() {
 }
 
 /** The sandbox's record, over its admin endpoint. */
-export async function sandboxCalls(sandboxUrl: string, query = ''): Promise<{ method: string; outcome: string; receivedAt: number; params: Record<string, any> }[]> {
+export async function sandboxCalls(sandboxUrl: string, query = ''): Promise<{ seq: number; method: string; outcome: string; receivedAt: number; params: Record<string, any> }[]> {
   const response = await fetch(`${sandboxUrl}/admin/calls${query}`);
   return ((await response.json()) as { calls: never[] }).calls;
 }
