@@ -3,9 +3,12 @@
  * accepted) to a work order still in the worker's cache, against one that was evicted and must be replayed
  * from its history first, for work orders that have had 20 and 500 reports before. Reported: the report's
  * latency and the worker's CPU per report (its process, the 店小蜜 call included, the same in both cases).
- * The baseline (bench/lib/baseline-work-order.ts: same messages and TOP calls, made bare, no
- * continue-as-new; its activities did nothing in the run committed on 2026-12-03) is measured the same way in the same run.
+ * Measured the same way in the same run: the baseline (bench/lib/baseline-work-order.ts: same messages and
+ * TOP calls, made bare, no continue-as-new) and the same baseline on the Python SDK (bench/python), the issue's
+ * yardstick for what a replay should cost.
  */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuMs } from '../dev/processes';
@@ -19,6 +22,12 @@ const SIZES = (process.env.BENCH_WAKE_REPORTS ?? '20,500').split(',').map(Number
  * investigated yet.
  */
 const BASELINE_SIZES = (process.env.BENCH_WAKE_BASELINE_REPORTS ?? '20').split(',').map(Number);
+/**
+ * The Python-SDK comparison (bench/python: the baseline as a Python-SDK user writes it, in the SDK's sandbox),
+ * installed by bench/python/install.sh; at these sizes.
+ */
+const PYTHON_SIZES = (process.env.BENCH_WAKE_PYTHON_REPORTS ?? '20,500').split(',').map(Number);
+const PYTHON = resolve(__dirname, '../.tools/bench-python/bin/python');
 const CACHE = 10;
 const WORK_ORDERS = 2 * CACHE; // round-robin over twice the cache: every report finds its work order evicted
 const SAMPLES = Number(process.env.BENCH_WAKE_SAMPLES ?? 40);
@@ -33,8 +42,17 @@ interface Measured {
   historyLength: number;
 }
 
-async function measure(stack: BenchStack, entry: string, taskQueue: string, reports: number): Promise<Measured> {
-  const worker = await stack.startWorker(entry, taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) });
+/** How each subject's worker starts, with the same cache. */
+const SUBJECTS = {
+  baseline: (stack: BenchStack, taskQueue: string) => stack.startWorker(WORKER_ENTRIES.baseline, taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) }),
+  'Python SDK': (stack: BenchStack, taskQueue: string) =>
+    stack.startWorkerCommand(PYTHON, [resolve(__dirname, 'python/worker.py')], taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) }),
+  'work orders': (stack: BenchStack, taskQueue: string) => stack.startWorker(WORKER_ENTRIES.ours, taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) }),
+} as const;
+type Subject = keyof typeof SUBJECTS;
+
+async function measure(stack: BenchStack, subject: Subject, taskQueue: string, reports: number): Promise<Measured> {
+  const worker = await SUBJECTS[subject](stack, taskQueue);
   const workOrders = stack.workOrders(taskQueue);
   const ids = Array.from({ length: WORK_ORDERS }, (_, i) => `${taskQueue}-${i}`);
   try {
@@ -64,17 +82,16 @@ async function measure(stack: BenchStack, entry: string, taskQueue: string, repo
 }
 
 async function main(): Promise<void> {
+  execFileSync('bash', [resolve(__dirname, 'python/install.sh')], { stdio: 'inherit' });
   const stack = await startBenchStack();
   const rows: Row[] = [];
   const ratios: Record<string, unknown> = {};
   try {
     for (const reports of SIZES) {
-      for (const [name, entry] of [
-        ['baseline', WORKER_ENTRIES.baseline],
-        ['work orders', WORKER_ENTRIES.ours],
-      ] as const) {
+      for (const name of Object.keys(SUBJECTS) as Subject[]) {
         if (name === 'baseline' && !BASELINE_SIZES.includes(reports)) continue;
-        const m = await measure(stack, entry, `bench-wake-${name === 'baseline' ? 'baseline' : 'ours'}-${reports}`, reports);
+        if (name === 'Python SDK' && !PYTHON_SIZES.includes(reports)) continue;
+        const m = await measure(stack, name, `bench-wake-${name.replace(/\W+/g, '-')}-${reports}`, reports);
         for (const [where, ms, cpu] of [
           ['in the cache', m.cached, m.cachedCpuMs],
           ['evicted (replayed)', m.evicted, m.evictedCpuMs],
@@ -97,11 +114,21 @@ async function main(): Promise<void> {
     const r = ratios[key] as { latencyRatio: number; cpuRatio: number } | undefined;
     return r ? `${key}: evicted/cached ${r.latencyRatio.toFixed(1)}× in latency (p50), ${r.cpuRatio.toFixed(1)}× in worker CPU` : '';
   };
+  /** Ours ÷ the Python SDK's evicted report, in worker CPU, by reports before. */
+  const againstPythonRatios: Record<string, number> = {};
+  const cpu = (key: string) => (ratios[key] as { evictedCpuMs: number } | undefined)?.evictedCpuMs;
+  const againstPython = SIZES.filter((n) => cpu(`Python SDK, ${n} reports`) && cpu(`work orders, ${n} reports`)).map((n) => {
+    const ratio = cpu(`work orders, ${n} reports`)! / cpu(`Python SDK, ${n} reports`)!;
+    againstPythonRatios[`${n} reports`] = ratio;
+    return `after ${n} reports ${ratio.toFixed(2)}×`;
+  });
   report('wake', '6. Waking an evicted work order: a progress report cached against replayed, after 20 and 500 reports', rows, {
     ratios,
+    againstPythonRatios,
     note:
       `${Object.keys(ratios).map(line).join('; ')}. ${SAMPLES} samples each, one report at a time, ${SETTLE_MS} ms apart so each report's 店小蜜 call ends before the next; ` +
-      `cache ${CACHE}, evicted reports round-robin over ${WORK_ORDERS} work orders so each one is evicted when it is reported to. Targets (sale day I): evicted ≤ 3× cached in both, after 20 and after 500 reports.`,
+      `cache ${CACHE}, evicted reports round-robin over ${WORK_ORDERS} work orders so each one is evicted when it is reported to. Targets (sale day I): evicted ≤ 3× cached in both, after 20 and after 500 reports; ` +
+      `an evicted report's worker CPU ≤ the Python SDK's: ${againstPython.join(', ') || 'not measured'}.`,
   });
 }
 

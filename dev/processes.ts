@@ -148,15 +148,20 @@ export type CommandWrapper = (command: string, args: string[]) => [string, strin
 
 /** Runs a TypeScript entry point of this project (the sandbox, the worker) as its own process. */
 export async function startNode(entry: string, env: NodeJS.ProcessEnv, readyLine: RegExp, wrap?: CommandWrapper): Promise<Child> {
-  const [command, args] = (wrap ?? ((c, a) => [c, a]))(process.execPath, ['--import', 'tsx', join(ROOT, entry)]);
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return await startCommand(process.execPath, ['--import', 'tsx', join(ROOT, entry)], env, readyLine, wrap);
+}
+
+/** Runs a command as its own process and returns once it prints `readyLine`. */
+export async function startCommand(command: string, args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp, wrap?: CommandWrapper): Promise<Child> {
+  const [wrappedCommand, wrappedArgs] = (wrap ?? ((c, a) => [c, a]))(command, args);
+  const child = spawn(wrappedCommand, wrappedArgs, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolveReady, reject) => {
     let seen = '';
     child.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       if (readyLine.test(seen)) resolveReady();
     });
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${[command, ...args].join(' ')} exited with ${code}`)));
   });
   child.stdout.resume();
   return track(child);

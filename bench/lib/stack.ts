@@ -8,7 +8,7 @@ import { WorkOrderClient } from '../../src/client';
 import { forEachBounded } from '../../src/for-each-bounded';
 import { loadConfig, type Config } from '../../src/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
-import { freePort, startDevServer, startNode, type Child } from '../../dev/processes';
+import { freePort, startCommand, startDevServer, startNode, type Child } from '../../dev/processes';
 import { startCluster } from '../../dev/cluster/cluster';
 
 /** Ours as `npm run worker` runs it, and the baseline built the same way (bench/lib/baseline-worker.ts). */
@@ -28,6 +28,8 @@ export interface BenchStack {
   workOrders(taskQueue: string): WorkOrderClient;
   /** A worker in its own process, so its memory can be measured alone; metrics and health endpoints off. */
   startWorker(entry: string, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<Child>;
+  /** A worker of another kind (the Python SDK's), given the same environment; ready when it prints "worker on task queue". */
+  startWorkerCommand(command: string, args: string[], taskQueue: string, env?: NodeJS.ProcessEnv): Promise<Child>;
   /**
    * Starts work orders `<taskQueue>-<from>` … `<taskQueue>-<to - 1>` (one TOP call each to open, then
    * waiting, like a work order waiting for goods) and returns once visibility shows `to` of them open.
@@ -53,6 +55,18 @@ export async function startBenchStack(options: { cluster?: boolean; fairness?: b
   writeFileSync(sessionsFile, JSON.stringify(Object.fromEntries(Object.entries(SANDBOX_DEFAULTS.sessions).map(([key, grant]) => [grant.seller, key]))));
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
+  const workerEnv = (taskQueue: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TOP_GATEWAY_URL: `${sandboxUrl}/router/rest`,
+    TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+    TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+    TOP_SESSIONS_FILE: sessionsFile,
+    TOP_CALLS_PER_SECOND: '10000',
+    WORKER_METRICS_ADDRESS: 'off',
+    WORKER_HEALTH_ADDRESS: 'off',
+    ...env,
+  });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   return {
     address: server.address,
@@ -73,23 +87,8 @@ export async function startBenchStack(options: { cluster?: boolean; fairness?: b
         ...overrides,
       }),
     workOrders: (taskQueue) => new WorkOrderClient(client, taskQueue),
-    startWorker: async (entry, taskQueue, env = {}) =>
-      await startNode(
-        entry,
-        {
-          TEMPORAL_ADDRESS: server.address,
-          TEMPORAL_TASK_QUEUE: taskQueue,
-          TOP_GATEWAY_URL: `${sandboxUrl}/router/rest`,
-          TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
-          TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
-          TOP_SESSIONS_FILE: sessionsFile,
-          TOP_CALLS_PER_SECOND: '10000',
-          WORKER_METRICS_ADDRESS: 'off',
-          WORKER_HEALTH_ADDRESS: 'off',
-          ...env,
-        },
-        /worker on task queue/,
-      ),
+    startWorker: async (entry, taskQueue, env = {}) => await startNode(entry, workerEnv(taskQueue, env), /worker on task queue/),
+    startWorkerCommand: async (command, args, taskQueue, env = {}) => await startCommand(command, args, workerEnv(taskQueue, env), /worker on task queue/),
     openWorkOrders: async (taskQueue, from, to) => {
       const workOrders = new WorkOrderClient(client, taskQueue);
       const ids = Array.from({ length: to - from }, (_, i) => `${taskQueue}-${from + i}`);
