@@ -8,10 +8,13 @@
  * chosen at random, at each rate of RATES for STEP_SECONDS, sent at fixed times whatever the answers (an
  * open-loop load), and the highest rate that held is held for HOLD_SECONDS. Per step:
  * - report → 店小蜜 call latency p50/p99 (the report's Update sent → the sandbox receives its call);
- * - worker CPU per report, and the cache hit rate (the SDK's sticky-cache hits and misses);
+ * - worker CPU per report, and the share of reports whose workflow task began with a replay (the SDK's
+ *   workflow_task_replay_latency count; its sticky-cache hit/miss counters do not see an evicted work order,
+ *   whose task the server sends to the normal queue, not the sticky one);
  * - Temporal server + PostgreSQL CPU per report; the database's size per open work order.
  * - reports that reached 店小蜜 more than once, and (over the run) reports that reached it out of order.
- * The rate held for HOLD_SECONDS with p99 under 2 s and nothing lost is the sustained rate.
+ * The rate held for HOLD_SECONDS with p99 under 2 s and nothing lost is the sustained rate; if the hold
+ * misses, the highest step that held is reported beside it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -25,7 +28,7 @@ import { pool, sandboxCalls, setSandboxFaults, startBenchStack, WORKER_ENTRIES, 
 
 const OPEN = Number(process.env.BENCH_OPEN ?? 20_000);
 /** Opening stops here if OPEN is not reached (the issue's bound): the run goes on with as many as opened. */
-const OPEN_MINUTES = Number(process.env.BENCH_OPEN_MINUTES ?? 25);
+const OPEN_MINUTES = Number(process.env.BENCH_OPEN_MINUTES ?? 30);
 const SELLERS = Number(process.env.BENCH_SELLERS ?? 1_000);
 const CACHE = Number(process.env.BENCH_CACHE ?? 1_000);
 /** Short steps to find the highest rate held with p99 under 2 s… */
@@ -43,7 +46,12 @@ const sellerOf = (i: number) => (i % 3 === 0 ? 'seller-big' : `seller-${i % SELL
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const temporalCpu = (stack: BenchStack) => cpuMs(stack.server.process.pid!) + (stack.database ? cpuMsWithChildren(stack.database.process.pid!) : 0);
-const stickyCount = (s: Scrape, name: string) => sum([...s].filter(([key]) => key.startsWith(name)).map(([, value]) => value));
+const metricSum = (s: Scrape, name: string) => sum([...s].filter(([key]) => key.startsWith(name)).map(([, value]) => value));
+/** Workflow tasks that began with a replay: the work order was not in the worker's cache. */
+const REPLAYS = 'temporal_workflow_task_replay_latency_count';
+
+/** A step held: p99 under 2 s, every report told to 店小蜜, none twice. */
+const passed = (row: Row | undefined) => row !== undefined && Number(row['p99 ms']) < P99_LIMIT_MS && row['reached 店小蜜'] === row.reports && row['more than once'] === 0;
 
 interface Workers {
   metricsPorts: number[];
@@ -93,19 +101,18 @@ async function main(): Promise<void> {
         const openStarted = Date.now();
         const openDeadline = openStarted + OPEN_MINUTES * 60_000;
         const databaseBefore = databaseBytes(stack);
-        let started = 0;
-        await pool(
-          Array.from({ length: OPEN }, (_, i) => i),
-          50,
-          async (i) => {
-            if (Date.now() > openDeadline) return;
+        // In batches, each waited for, so that the bound stops opening rather than leaving a backlog behind it.
+        const BATCH = 500;
+        while (opened < OPEN && Date.now() < openDeadline) {
+          const batch = Array.from({ length: Math.min(BATCH, OPEN - opened) }, (_, k) => opened + k);
+          await pool(batch, 50, async (i) => {
             const id = `${taskQueue}-${i}`;
             await workOrders.start({ workOrderId: id, seller: sellerOf(i), alime: { asyncCode: `ac-${id}` } });
-            started = Math.max(started, i + 1);
-          },
-        );
-        // Ids 0 … started-1: the pool takes them in order, so every one below the highest started was started.
-        while ((opened = (await stack.client.workflow.count(`TaskQueue = "${taskQueue}" AND WorkOrderStatus = "open"`)).count) < started) await sleep(1_000);
+          });
+          const target = opened + batch.length;
+          while ((await stack.client.workflow.count(`TaskQueue = "${taskQueue}" AND WorkOrderStatus = "open"`)).count < target) await sleep(1_000);
+          opened = target;
+        }
         const openSeconds = (Date.now() - openStarted) / 1000;
         const bytesPerOpen = (databaseBytes(stack) - databaseBefore) / opened;
         rows.push({ workers: workers.children.length, phase: 'opening', 'reports/s offered': '', reports: opened, 'step s': openSeconds, 'database KiB / open work order': bytesPerOpen / 1024 });
@@ -169,8 +176,7 @@ async function main(): Promise<void> {
       const workerCpu = sum(workers.children.map((w) => cpuMs(w.process.pid!))) - workerCpu0;
       const serverCpu = temporalCpu(stack) - temporalCpu0;
       const metricsAfter = await Promise.all(workers.metricsPorts.map((port) => scrape(`http://127.0.0.1:${port}/metrics`)));
-      const hits = sum(metricsAfter.map((m, i) => stickyCount(m, 'temporal_sticky_cache_hit') - stickyCount(metricsBefore[i]!, 'temporal_sticky_cache_hit')));
-      const misses = sum(metricsAfter.map((m, i) => stickyCount(m, 'temporal_sticky_cache_miss') - stickyCount(metricsBefore[i]!, 'temporal_sticky_cache_miss')));
+      const replays = sum(metricsAfter.map((m, i) => metricSum(m, REPLAYS) - metricSum(metricsBefore[i]!, REPLAYS)));
       const latencies = [...sent].filter(([node]) => received.has(node)).map(([node, at]) => received.get(node)![0]! - at).sort((a, b) => a - b);
       const row: Row = {
         workers: workers.children.length,
@@ -183,14 +189,13 @@ async function main(): Promise<void> {
         'report → 店小蜜 p50 ms': percentile(latencies, 50),
         'p99 ms': percentile(latencies, 99),
         'worker CPU ms / report': workerCpu / total,
-        'cache hit %': hits + misses > 0 ? (100 * hits) / (hits + misses) : NaN,
+        'replayed %': (100 * replays) / total,
         'server + PostgreSQL CPU ms / report': serverCpu / total,
         'step s': elapsed,
       };
       console.log(JSON.stringify(row), failures.slice(0, 3));
       return row;
     };
-    const held = (row: Row) => Number(row['p99 ms']) < P99_LIMIT_MS && row['reached 店小蜜'] === row.reports && row['more than once'] === 0;
 
     for (const workerCount of WORKERS) {
       const workers = await startWorkers(workerCount);
@@ -199,7 +204,7 @@ async function main(): Promise<void> {
         for (const rate of RATES) {
           const row = await runStep(workers, 'step', rate, STEP_SECONDS);
           rows.push(row);
-          if (!held(row)) break;
+          if (!passed(row)) break;
           sustained = rate;
         }
         if (sustained > 0 && HOLD_SECONDS > 0) rows.push(await runStep(workers, 'hold', sustained, HOLD_SECONDS));
@@ -214,13 +219,15 @@ async function main(): Promise<void> {
   }
   const sustained = (workers: number) => {
     const hold = rows.find((r) => r.workers === workers && r.phase === 'hold');
-    return hold && Number(hold['p99 ms']) < P99_LIMIT_MS && hold['reached 店小蜜'] === hold.reports ? Number(hold['reports/s offered']) : 0;
+    const steps = rows.filter((r) => r.workers === workers && r.phase === 'step' && passed(r)).map((r) => Number(r['reports/s offered']));
+    const held = passed(hold) ? `${hold!['reports/s offered']} reports/s` : hold ? `none (${hold['reports/s offered']}/s missed: p99 ${hold['p99 ms']} ms)` : 'not held';
+    return `${held} with ${workers} worker${workers > 1 ? 's' : ''} (highest ${STEP_SECONDS}-s step that held: ${Math.max(0, ...steps)}/s)`;
   };
   report('sale-day', `Sale day I: ${rows.find((r) => r.phase === 'opening')?.reports} open work orders, ${SELLERS + 1} sellers (one with a third), worker cache ${CACHE}, reports at random, full server with PostgreSQL`, rows, {
     note: [
       `Opened once (with ${Math.max(...WORKERS)} workers), then for each worker count: reports sent at fixed times for ${STEP_SECONDS} s per rate of ${RATES.join(', ')}/s (open loop, each to a work order chosen at random) until a rate misses p99 < 2 s or loses a report, then the highest rate that held, held for ${HOLD_SECONDS} s.`,
       `App quota ${QUOTA} calls/s enforced by the sandbox (2 s bans), the workers' budget ${QUOTA - 1} on one schedule.`,
-      `Held for ${HOLD_SECONDS} s with every report told to 店小蜜 once and p99 under 2 s: ${WORKERS.map((w) => `${sustained(w)} reports/s with ${w} worker${w > 1 ? 's' : ''}`).join(', ')}.`,
+      `Held for ${HOLD_SECONDS} s with every report told to 店小蜜 once and p99 under 2 s: ${WORKERS.map(sustained).join('; ')}.`,
       ...notes,
       `Database size per open work order: growth of PostgreSQL's data directory (tables, indexes and WAL) while they opened.`,
     ].join(' '),

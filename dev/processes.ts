@@ -56,11 +56,14 @@ export function cpuMs(pid: number): number {
 }
 
 /**
- * CPU time of a process and its direct children, for servers that fork a process per connection
- * (PostgreSQL): children that have exited count only once reaped, so measure while they live.
+ * CPU time of a process and its children, for servers that fork a process per connection (PostgreSQL): its
+ * own, its reaped children's (the kernel adds them to the parent on reaping) and its live children's, so a
+ * backend that exits between two readings is neither lost nor counted twice.
  */
 export function cpuMsWithChildren(pid: number): number {
-  let total = cpuMs(pid);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let total = cpuMs(pid) + (Number(fields[13]) + Number(fields[14])) * 10;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
