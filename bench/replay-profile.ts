@@ -1,12 +1,23 @@
 /**
  * Scratch: replays one saved history REPEAT times in one replay worker, for `node --cpu-prof`.
  * Usage: node --cpu-prof --cpu-prof-dir=DIR --import tsx bench/replay-profile.ts HISTORY.json [ours|baseline] [REPEAT]
+ * With REPLAY_WITHOUT_VM_TIMEOUT=1 the SDK's calls into the workflow VM run without their `timeout`, an
+ * experiment only: Node starts and joins a watchdog thread for every vm call with a timeout
+ * (nodejs/node#47739), and the SDK sets one on each (its deadlock detection), so this measures that thread's cost.
  */
 import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { bundleWorkOrderWorkflows } from '../src/workflow-bundle';
 import { createTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../src/tracing';
+
+if (process.env.REPLAY_WITHOUT_VM_TIMEOUT === '1') {
+  const runInContext = vm.Script.prototype.runInContext; // eslint-disable-line @typescript-eslint/unbound-method
+  vm.Script.prototype.runInContext = function (this: vm.Script, context: vm.Context, options?: vm.RunningScriptOptions) {
+    return runInContext.call(this, context, { ...options, timeout: undefined });
+  };
+}
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });

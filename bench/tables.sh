@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
   echo
   echo "Produced by \`npm run bench\`; the JSON files beside this one hold the raw figures and the machine."
   echo
-  for bench in top-client end-to-end many-open rate-limit sale-day-fairness soak wake replay-cost workflow-heap many-open-heap-limit cluster sale-day; do [ -f "bench/results/${bench}.md" ] && cat "bench/results/${bench}.md"; echo; done
+  for bench in top-client end-to-end many-open rate-limit sale-day-fairness soak wake replay-cost workflow-heap many-open-heap-limit cluster sale-day evicted-throughput; do [ -f "bench/results/${bench}.md" ] && cat "bench/results/${bench}.md"; echo; done
 } > bench/results/README.md
 # The README shows the latest tables, between its bench markers.
 node -e '

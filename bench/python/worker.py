@@ -1,7 +1,8 @@
 """The Python-SDK comparison's worker and activities (see work_order_workflow.py). The activities make the same
 TOP calls as bench/lib/baseline-activities.ts: one signed form POSTed to the gateway, kept-alive connections,
 nothing around it. Reads TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE, WORKER_MAX_CACHED_WORKFLOWS, TOP_GATEWAY_URL,
-TOP_APP_KEY, TOP_APP_SECRET and TOP_SESSIONS_FILE (seller-a's session) like the Node workers."""
+TOP_APP_KEY, TOP_APP_SECRET and TOP_SESSIONS_FILE (seller-a's session) like the Node workers, and
+BENCH_PYTHON_UNSANDBOXED."""
 
 import asyncio
 import hashlib
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 from temporalio import activity
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from work_order_workflow import WorkOrderWorkflow
 
@@ -88,6 +89,9 @@ async def main() -> None:
             activity_executor=executor,
             max_cached_workflows=int(os.environ.get("WORKER_MAX_CACHED_WORKFLOWS", "500")),
             graceful_shutdown_timeout=timedelta(seconds=2),
+            # BENCH_PYTHON_UNSANDBOXED=1: without the SDK's sandbox (which re-imports the workflow's modules for
+            # every workflow it creates), to see what the sandbox costs a replay.
+            **({"workflow_runner": UnsandboxedWorkflowRunner()} if os.environ.get("BENCH_PYTHON_UNSANDBOXED") == "1" else {}),
         )
         async with worker:
             print(f"worker on task queue {task_queue}", flush=True)
