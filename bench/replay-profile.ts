@@ -15,7 +15,7 @@ import { createTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../src/tracing';
 if (process.env.REPLAY_WITHOUT_VM_TIMEOUT === '1') {
   const runInContext = vm.Script.prototype.runInContext; // eslint-disable-line @typescript-eslint/unbound-method
   vm.Script.prototype.runInContext = function (this: vm.Script, context: vm.Context, options?: vm.RunningScriptOptions) {
-    return runInContext.call(this, context, { ...options, timeout: undefined });
+    return runInContext.call(this, context, { ...options, timeout: undefined }) as unknown;
   };
 }
 
