@@ -47,11 +47,15 @@ export function rssMiB(pid: number): number {
   return line ? Number(line.split(/\s+/)[1]) / 1024 : NaN;
 }
 
+/** A process's /proc/<pid>/stat fields after its command name, which may hold spaces (Linux). */
+function statFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** CPU time (user + system) a process has used so far, from /proc (Linux; 100 ticks a second). */
 export function cpuMs(pid: number): number {
-  // The command name in parentheses may hold spaces: count fields after its closing parenthesis.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -61,15 +65,12 @@ export function cpuMs(pid: number): number {
  * backend that exits between two readings is neither lost nor counted twice.
  */
 export function cpuMsWithChildren(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  let total = cpuMs(pid) + (Number(fields[13]) + Number(fields[14])) * 10;
+  const fields = statFields(pid);
+  let total = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === pid) total += cpuMs(Number(entry));
+      if (Number(statFields(entry)[1]) === pid) total += cpuMs(Number(entry));
     } catch {
       // gone meanwhile
     }
