@@ -138,7 +138,8 @@ async function main(): Promise<void> {
     };
     /** Per work order, the reports whose Update had returned before the next one was sent: they must arrive in that order. */
     const orderedPairs: [string, string][] = [];
-    const lastAnswered = new Map<string, { node: string; answeredAt: number }>();
+    /** Per work order, its last report whose Update has returned. */
+    const lastAnswered = new Map<string, string>();
 
     const runStep = async (workers: Workers, phase: string, rate: number, seconds: number): Promise<Row> => {
       const sent = new Map<string, number>();
@@ -155,11 +156,11 @@ async function main(): Promise<void> {
         const id = ids[Math.floor(Math.random() * ids.length)]!;
         const node = `r${seq++}`;
         const previous = lastAnswered.get(id);
-        if (previous) orderedPairs.push([previous.node, node]);
+        if (previous) orderedPairs.push([previous, node]);
         sent.set(node, Date.now());
         inFlight.push(
           workOrders.reportProgress(id, { progressId: node, node }).then(
-            () => void lastAnswered.set(id, { node, answeredAt: Date.now() }),
+            () => void lastAnswered.set(id, node),
             (error: unknown) => void failures.push(String(error)),
           ),
         );

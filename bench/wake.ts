@@ -17,16 +17,17 @@ import { pool, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/st
 
 const SIZES = (process.env.BENCH_WAKE_REPORTS ?? '20,500').split(',').map(Number);
 /**
- * The baseline at these sizes only: at 500 reports (one run of about 5,300 events, cache 10) its workflow
- * task failed during the set-up in the one run tried ("Workflow Task in failed state" on an Update), not
- * investigated yet.
+ * The baseline at these sizes only: at 500 reports (one run of about 5,300 events, cache 10) the one run tried
+ * stopped in its set-up on an Update refused with "Workflow Task in failed state". The server refuses Updates
+ * once a workflow task has failed or timed out twice in a row (service/history/api/updateworkflow, 1.32);
+ * replays of thousands of events, ten at a time on a busy worker, outlasting the 10 s task timeout is the
+ * likely cause, not verified.
  */
 const BASELINE_SIZES = (process.env.BENCH_WAKE_BASELINE_REPORTS ?? '20').split(',').map(Number);
 /**
- * The Python-SDK comparison (bench/python: the baseline as a Python-SDK user writes it, in the SDK's sandbox),
- * installed by bench/python/install.sh; at these sizes. At 500 reports (one run of thousands of events) its
- * set-up failed like the baseline's, in the one run tried (2026-12-03): an Update refused with "Workflow Task in
- * failed state", which the server answers once a workflow task has failed or timed out twice in a row.
+ * The Python-SDK comparison (bench/python: the baseline as a Python-SDK user writes it, with and without the SDK's sandbox),
+ * installed by bench/python/install.sh; at these sizes. At 500 reports the one run tried (2026-12-03) stopped
+ * the same way as the baseline's, during what by its timing was the Python set-up.
  */
 const PYTHON_SIZES = (process.env.BENCH_WAKE_PYTHON_REPORTS ?? '20').split(',').map(Number);
 const PYTHON = resolve(__dirname, '../.tools/bench-python/bin/python');
