@@ -3,7 +3,8 @@
  *
  * Two worker processes, one after the other on the same dev server, each with a workflow cache of 500:
  * the baseline (bench/lib/baseline-worker.ts: the same messages, interceptors and activity calls, made as
- * bare TOP requests; no-op activities in the runs committed before 2026-12-03) and ours (src/worker.ts, as `npm run worker` runs it). For each, work orders are opened
+ * bare TOP requests; no-op activities in the runs committed before 2026-12-03) and ours (src/worker.ts, as
+ * `npm run worker` runs it). For each, work orders are opened
  * level by level up to 5,000 and left waiting; the worker's RSS is sampled at each level. Reported: MB
  * per cached work order (slope up to the cache size), MB per work order beyond the cache (slope past it),
  * and our figures over the baseline's.

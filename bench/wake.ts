@@ -51,7 +51,7 @@ const SUBJECTS = {
   'Python SDK': (stack: BenchStack, taskQueue: string) =>
     stack.startWorkerCommand(PYTHON, [resolve(__dirname, 'python/worker.py')], taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) }),
   // The sandbox re-imports the workflow's modules for every workflow it creates: the Python figure
-  // (57 ms per evicted report) matched this one, not the sandboxed default (about twice that, here).
+  // (57 ms per evicted report) is nearer this one (73–76 ms on 2026-12-03) than the sandboxed default (124–138).
   'Python SDK, unsandboxed': (stack: BenchStack, taskQueue: string) =>
     stack.startWorkerCommand(PYTHON, [resolve(__dirname, 'python/worker.py')], taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE), BENCH_PYTHON_UNSANDBOXED: '1' }),
   'work orders': (stack: BenchStack, taskQueue: string) => stack.startWorker(WORKER_ENTRIES.ours, taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) }),

@@ -30,8 +30,8 @@ export function temporalCliExecutable(): EphemeralServerExecutable {
  * - task-queue fairness: a backlog is shared among the sellers, not served in arrival order;
  * - one partition: the quota's rate limit, the per-seller ceiling and the fair shares are each kept per
  *   partition, and a call lands on a partition at random, so with four a seller's call could wait behind
- *   another seller's backlog on its partition (an earlier run of test/workflows/fairness.test.ts). One partition dispatches
- *   far more than any TOP app quota.
+ *   another seller's backlog on its partition (an earlier run of test/workflows/fairness.test.ts). One
+ *   partition dispatches far more than any TOP app quota.
  * `extra` adds values for one use (a benchmark that holds off the server's continue-as-new suggestion).
  */
 export function devServerDynamicConfig(fairness = true, extra: Record<string, string | number | boolean> = {}): string[] {
