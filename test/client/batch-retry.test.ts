@@ -15,6 +15,14 @@ describe('batch operator retry after a seller re-authorizes', async () => {
   const stack = await startStack();
   const { client, env, sandbox, config, writeSessions } = stack;
   const cli = cliFor(stack);
+  /** The work order's result; one that never comes fails the test with the work order's state, not a silent hang. */
+  const resultOf = async (id: string) => {
+    const timer = AbortSignal.timeout(60_000);
+    const timedOut = new Promise<never>((_, reject) =>
+      timer.addEventListener('abort', () => void client.status(id).then((view) => reject(new Error(`${id} has no result after 60 s: ${JSON.stringify(view)}`)), reject)),
+    );
+    return await Promise.race([client.result(id), timedOut]);
+  };
 
   it('work-order retry --status failed --seller S resumes every failed work order of S, and only those', async () => {
     sandbox.setSession('expired-key-c', { seller: 'seller-c', expired: true });
@@ -68,7 +76,7 @@ describe('batch operator retry after a seller re-authorizes', async () => {
     for (const id of failedOfC) {
       await eventually(async () => ((await client.status(id)).status === 'open' ? true : undefined), `${id} open again`);
       await client.complete(id, { resultMessage: 're-authorized' });
-      assert.equal((await client.result(id)).status, 'completed');
+      assert.equal((await resultOf(id)).status, 'completed');
     }
     assert.equal((await client.status(ofD)).status, 'failed', "another seller's work order is left alone");
 
@@ -81,7 +89,7 @@ describe('batch operator retry after a seller re-authorizes', async () => {
     const refusals = async () => (await client.status(ofD)).steps.filter((step) => step.outcome === 'failed').length;
     await eventually(async () => ((await refusals()) >= 2 ? true : undefined), `${ofD} refused again`);
     await client.cancel(ofD, { reason: 'seller left' });
-    assert.equal((await client.result(ofD)).status, 'cancelled');
+    assert.equal((await resultOf(ofD)).status, 'cancelled');
   });
 
   it('refuses a status other than failed, and an id together with a filter', async () => {
