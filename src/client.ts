@@ -12,9 +12,8 @@ import { fairnessKeyOf } from './work-order/priorities';
 import { defineWorkOrderSchemas, parseOrThrow, type CompletionRaw, type ProgressReportRaw, type WorkOrderInputRaw } from './work-order/schemas';
 import { DEFAULT_TASK_QUEUE, PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, workflowIdFor, workOrderIdOf, type ProgressRefusal } from './work-order/temporal-names';
 import { isFinalStatus, workOrderStatus, type ProgressAck, type WorkOrderView } from './work-order/view';
-import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, skipSignal, statusQuery } from './workflows/messages';
+import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, skipSignal, statusQuery, WORK_ORDER_WORKFLOW_TYPE, type WorkOrderWorkflow } from './workflows/messages';
 import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './workflows/search-attributes';
-import type { workOrderWorkflow } from './workflows/work-order';
 import { ProgressRefusedError, WorkOrderClosedError, WorkOrderNotFoundError, type BatchRetryAnswer, type ClosedStatus, type CloseAnswer, type OpenWorkOrderCount, type RetryAnswer, type RunningWorkOrderCount, type StartResult, type WorkOrderSummary } from './client/answers';
 import { tracingClientInterceptors } from './client/tracing';
 import { countOpenWorkOrders, countRunningByStatus, failedWorkOrders, listWorkOrders, queryValue, type ListFilter } from './client/visibility';
@@ -22,6 +21,10 @@ import { countOpenWorkOrders, countRunningByStatus, failedWorkOrders, listWorkOr
 export * from './client/answers';
 export { tracingClientInterceptors } from './client/tracing';
 export { InvalidInputError } from './work-order/schemas';
+// The messages as a backend writes them (`…Raw`: before defaults) and the work order as it answers.
+export type { Cancellation, CompletionRaw, ProgressReportRaw, StepSkip, WorkOrderInputRaw } from './work-order/schemas';
+export type { OnTopState, ProgressAck, StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from './work-order/view';
+export type { ListFilter } from './client/visibility';
 export { DEFAULT_TASK_QUEUE, workflowIdFor } from './work-order/temporal-names';
 
 const { workOrderInput, progressReport, completion, cancellation, stepSkip } = defineWorkOrderSchemas();
@@ -65,7 +68,7 @@ export class WorkOrderClient {
     const input = parseOrThrow(workOrderInput, raw, 'work order');
     const workflowId = workflowIdFor(input.workOrderId);
     try {
-      await this.client.workflow.start<typeof workOrderWorkflow>('workOrderWorkflow', {
+      await this.client.workflow.start<WorkOrderWorkflow>(WORK_ORDER_WORKFLOW_TYPE, {
         taskQueue: this.taskQueue,
         workflowId,
         args: [input],
@@ -206,7 +209,7 @@ export class WorkOrderClient {
   }
 
   /** Sends an operator's decision to a work order waiting for one; says why not to any other. */
-  async #decide(workOrderId: string, send: (handle: WorkflowHandle<typeof workOrderWorkflow>) => Promise<void>): Promise<RetryAnswer> {
+  async #decide(workOrderId: string, send: (handle: WorkflowHandle<WorkOrderWorkflow>) => Promise<void>): Promise<RetryAnswer> {
     const id = parseOrThrow(workOrderIdSchema, workOrderId, 'work order id');
     const state = await this.#state(this.#handle(id));
     if (state.closed || state.status !== 'failed') {
@@ -217,12 +220,12 @@ export class WorkOrderClient {
     return { workOrderId: id, retried: true, status: 'failed' };
   }
 
-  #handle(workOrderId: string): WorkflowHandle<typeof workOrderWorkflow> {
-    return this.client.workflow.getHandle<typeof workOrderWorkflow>(workflowIdFor(workOrderId));
+  #handle(workOrderId: string): WorkflowHandle<WorkOrderWorkflow> {
+    return this.client.workflow.getHandle<WorkOrderWorkflow>(workflowIdFor(workOrderId));
   }
 
   /** Runs `action` on the work order; a missing workflow becomes WorkOrderClosedError or WorkOrderNotFoundError. */
-  async #call<T>(workOrderId: string, action: (handle: WorkflowHandle<typeof workOrderWorkflow>) => Promise<T>): Promise<T> {
+  async #call<T>(workOrderId: string, action: (handle: WorkflowHandle<WorkOrderWorkflow>) => Promise<T>): Promise<T> {
     const id = parseOrThrow(workOrderIdSchema, workOrderId, 'work order id');
     const handle = this.#handle(id);
     try {
@@ -236,7 +239,7 @@ export class WorkOrderClient {
     }
   }
 
-  async #closeUnlessClosed(workOrderId: string, send: (handle: WorkflowHandle<typeof workOrderWorkflow>) => Promise<void>): Promise<CloseAnswer> {
+  async #closeUnlessClosed(workOrderId: string, send: (handle: WorkflowHandle<WorkOrderWorkflow>) => Promise<void>): Promise<CloseAnswer> {
     try {
       await this.#call(workOrderId, send);
       return { workOrderId, alreadyClosed: false };
@@ -250,7 +253,7 @@ export class WorkOrderClient {
    * The work order's status from the server's own record of the workflow (no worker needed): its
    * WorkOrderStatus while running, how it closed once closed. Throws WorkOrderNotFoundError.
    */
-  async #state(handle: WorkflowHandle<typeof workOrderWorkflow>): Promise<{ closed: false; status?: WorkOrderView['status'] } | { closed: true; status: ClosedStatus }> {
+  async #state(handle: WorkflowHandle<WorkOrderWorkflow>): Promise<{ closed: false; status?: WorkOrderView['status'] } | { closed: true; status: ClosedStatus }> {
     let description;
     try {
       description = await handle.describe();

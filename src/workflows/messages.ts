@@ -1,8 +1,15 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Cancellation, Completion, ProgressReport, ProgressReportRaw, StepSkip } from '../work-order/schemas';
+import type { Cancellation, Completion, ProgressReport, ProgressReportRaw, StepSkip, WorkOrderInputRaw } from '../work-order/schemas';
 import type { ProgressAck, WorkOrderView } from '../work-order/view';
 
 /** The work-order workflow's messages, shared by the workflow and the client. */
+
+/**
+ * The workflow as a client starts it: the work order in, its final view out. The client knows the workflow
+ * by this type alone, so a backend's build never compiles workflow code (work-order.ts checks it matches).
+ */
+export type WorkOrderWorkflow = (input: WorkOrderInputRaw) => Promise<WorkOrderView>;
+export const WORK_ORDER_WORKFLOW_TYPE = 'workOrderWorkflow';
 
 /** Validated before it enters history; the answer says whether it was new. */
 export const reportProgressUpdate = defineUpdate<ProgressAck, [ProgressReportRaw]>('reportProgress');

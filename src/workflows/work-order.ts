@@ -2,6 +2,7 @@ import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCan
 import type { WorkOrderInputRaw } from '../work-order/schemas';
 import type { WorkOrderView } from '../work-order/view';
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
+import type { WorkOrderWorkflow } from './messages';
 import { topSteps, type TopSteps } from './top-steps';
 import { startInput, WorkOrder, type CarriedState, type Ending } from './work-order-state';
 
@@ -83,3 +84,7 @@ function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrd
 }
 
 const openTips = (order: WorkOrder): string => order.input.identification?.openTips ?? '创建鉴定工单';
+
+/** The client knows the workflow by the type in messages.ts: compiling fails if the two part ways. */
+type Matches<Actual extends Expected, Expected> = Actual;
+export type WorkflowAsClientsSeeIt = Matches<typeof workOrderWorkflow, WorkOrderWorkflow>;

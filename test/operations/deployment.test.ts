@@ -198,6 +198,12 @@ describe('docker-compose.yml and the Dockerfile', () => {
     assert.match(compose.services.jaeger!.image!, /^jaegertracing\/jaeger:2\./, 'Jaeger v2 takes OTLP on 4318 by default');
   });
 
+  it('tags the image it builds with the release version, the one package.json and the CHANGELOG name', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const [name, service] of ours) assert.equal(service.image, `taobao-work-orders:${version}`, name);
+    assert.match(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'), new RegExp(`^## ${version.replaceAll('.', '\\.')} `, 'm'));
+  });
+
   it('runs on Node 24 LTS, the version CI tests on, and says so in engines', () => {
     const version = pinned('install-node.sh', 'NODE_VERSION');
     const froms = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
