@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { bundleWorkOrderWorkflows } from '../src/workflow-bundle';
-import { createTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../src/tracing';
+import { bundleWorkOrderWorkflows } from '../src/worker/workflow-bundle';
+import { createTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../src/worker/tracing';
 
 if (process.env.REPLAY_WITHOUT_VM_TIMEOUT === '1') {
   const runInContext = vm.Script.prototype.runInContext; // eslint-disable-line @typescript-eslint/unbound-method

@@ -4,10 +4,10 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const compiled = join(__dirname, '../dist/src/cli.js');
+const compiled = join(__dirname, '../dist/src/client/cli.js');
 if (existsSync(compiled)) {
   require(compiled).main();
 } else {
   require('tsx/cjs');
-  require('../src/cli.ts').main();
+  require('../src/client/cli.ts').main();
 }

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { bundleWorkOrderWorkflows } from '../src/workflow-bundle';
+import { bundleWorkOrderWorkflows } from '../src/worker/workflow-bundle';
 
 async function main(): Promise<void> {
   const out = resolve(process.argv[2] ?? 'dist/workflow-bundle.js');

@@ -7,7 +7,7 @@ import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
-import { forEachBounded } from './for-each-bounded';
+import { forEachBounded } from './client/for-each-bounded';
 import { fairnessKeyOf } from './work-order/priorities';
 import { defineWorkOrderSchemas, parseOrThrow, type CompletionRaw, type ProgressReportRaw, type WorkOrderInputRaw } from './work-order/schemas';
 import { DEFAULT_TASK_QUEUE, PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, workflowIdFor, workOrderIdOf, type ProgressRefusal } from './work-order/temporal-names';

@@ -10,17 +10,17 @@ import { topFailureInterceptor } from './activities/top-failures';
 import { QuotaUsers } from './activities/quota-users';
 import { topFlowMetrics, topMetricsInterceptor } from './activities/top-metrics';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
-import { activitySlots, loadConfig, type Config } from './config';
+import { activitySlots, loadConfig, type Config } from './worker/config';
 import { WorkOrderClient } from './client';
-import { startHealthServer } from './health';
-import { ServerReachability } from './server-reachability';
-import { createLogger } from './logging';
-import { reportOpenWorkOrders } from './open-work-orders-gauge';
-import { resumeReauthorizedSellers } from './reauthorization';
-import { applySellerShares } from './task-queue-shares';
+import { startHealthServer } from './worker/health';
+import { ServerReachability } from './worker/server-reachability';
+import { createLogger } from './worker/logging';
+import { reportOpenWorkOrders } from './worker/open-work-orders-gauge';
+import { resumeReauthorizedSellers } from './worker/reauthorization';
+import { applySellerShares } from './worker/task-queue-shares';
 import { TopClient } from './top';
-import { createTracing, otlpSpanProcessor, otlpTracesEndpoint, WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from './tracing';
-import { PRELOADED_WORKFLOW_MODULES } from './workflow-bundle';
+import { createTracing, otlpSpanProcessor, otlpTracesEndpoint, WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from './worker/tracing';
+import { PRELOADED_WORKFLOW_MODULES } from './worker/workflow-bundle';
 
 export interface RunningWorker {
   worker: Worker;

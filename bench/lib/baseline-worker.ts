@@ -6,7 +6,7 @@
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../../src/tracing';
+import { createTracing, WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/tracing';
 import * as activities from './baseline-activities';
 
 export async function createBaselineWorker(connection: NativeConnection, taskQueue: string, maxCachedWorkflows: number, namespace?: string): Promise<Worker> {

@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { WorkOrderClient } from '../../src/client';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/worker/config';
 import { SANDBOX_DEFAULTS, TopSandbox } from '../../src/sandbox/server';
 import type { RecordedCall } from '../../src/sandbox/recorder';
 import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';

@@ -77,8 +77,8 @@ export class QuotaUsers {
     this.#current.add(seller, queueWaitMs);
   }
 
-  /** The `top` heaviest sellers of the last one to two windows. */
-  report(top = 10): QuotaReport {
+  /** The `count` heaviest sellers of the last one to two windows. */
+  report(count = 10): QuotaReport {
     this.#rotate();
     const merged = new Map<string, Counter>();
     for (const sketch of [this.#previous, this.#current]) {
@@ -90,7 +90,7 @@ export class QuotaUsers {
     const calls = this.#previous.calls + this.#current.calls;
     const sellers = [...merged]
       .sort(([, a], [, b]) => b.calls - a.calls)
-      .slice(0, top)
+      .slice(0, count)
       .map(([seller, counter]) => ({
         seller,
         calls: counter.calls,

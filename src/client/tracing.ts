@@ -4,7 +4,7 @@ import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors
 /**
  * A span per start, signal, update and query, whose context travels to the workflow in headers. It uses
  * the global tracer provider, i.e. whatever OpenTelemetry set-up the calling service has: the client sets
- * up no exporter of its own (that is the worker's, src/tracing.ts).
+ * up no exporter of its own (that is the worker's, src/worker/tracing.ts).
  */
 export function tracingClientInterceptors(): ClientInterceptors {
   return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };

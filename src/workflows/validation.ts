@@ -1,6 +1,6 @@
 /**
  * What workflows receive, validated against schemas built once per workflow thread and shared by all its
- * workflows. This is the bundle's preloaded module (see src/workflow-bundle.ts): with reuseV8Context the
+ * workflows. This is the bundle's preloaded module (see src/worker/workflow-bundle.ts): with reuseV8Context the
  * bundle's other modules are evaluated again for each workflow, and built there, the schemas (about 100 zod
  * objects with their internals, ~100 KiB) were held again by every cached work order (benchmark 7).
  *

@@ -63,7 +63,7 @@ export class WorkOrder {
   readonly #slaDeadlineMs: number | undefined;
   readonly #clock: TopClock;
   /** Search sees the status with the next recorded step (see `opened` and `startClosing`). */
-  #indexWithNextStep = false;
+  #searchAttributesWithNextStep = false;
   /** The TOP call in flight that a stop may cut short (see `cutShortOnStop`). */
   #stoppableCall: CancellationScope | undefined;
 
@@ -108,7 +108,7 @@ export class WorkOrder {
   }
 
   /** Sets the search attributes a client did not set at start (e.g. a run started from the Temporal CLI or another SDK). */
-  indexForSearch(): void {
+  setMissingSearchAttributes(): void {
     const current = workflowInfo().typedSearchAttributes;
     const missing: SearchAttributeUpdatePair[] = [];
     if (current.get(WORK_ORDER_ID) === undefined) missing.push({ key: WORK_ORDER_ID, value: this.input.workOrderId });
@@ -187,7 +187,7 @@ export class WorkOrder {
     workOrderEvents().add(1, { event: kind });
     this.view.waitingFor = 'nothing: closed';
     this.view.status = kind;
-    this.#index();
+    this.#updateSearchAttributes();
     this.#showDetails();
     return this.#snapshot();
   }
@@ -328,14 +328,14 @@ export class WorkOrder {
     if (this.view.steps.length > STEPS_KEPT) this.view.steps.splice(0, this.view.steps.length - STEPS_KEPT);
     this.view.stepCount += 1;
     this.view.status = this.#status();
-    if (this.#indexWithNextStep || record.outcome === 'failed') this.#index();
+    if (this.#searchAttributesWithNextStep || record.outcome === 'failed') this.#updateSearchAttributes();
   }
 
   /** The status from the state, shown now; in search now, or with the next recorded step. */
   #refresh({ withNextStep = false } = {}): void {
     this.view.status = this.#status();
-    if (withNextStep) this.#indexWithNextStep = true;
-    else this.#index();
+    if (withNextStep) this.#searchAttributesWithNextStep = true;
+    else this.#updateSearchAttributes();
   }
 
   /**
@@ -347,8 +347,8 @@ export class WorkOrder {
     setCurrentDetails(currentDetails(this.view));
   }
 
-  #index(): void {
-    this.#indexWithNextStep = false;
+  #updateSearchAttributes(): void {
+    this.#searchAttributesWithNextStep = false;
     const current = workflowInfo().typedSearchAttributes;
     const changes: SearchAttributeUpdatePair[] = [];
     if (current.get(WORK_ORDER_STATUS) !== this.view.status) changes.push({ key: WORK_ORDER_STATUS, value: this.view.status });

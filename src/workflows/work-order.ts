@@ -19,10 +19,10 @@ import { startInput, WorkOrder, type CarriedState, type Ending } from './work-or
 export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: CarriedState): Promise<WorkOrderView> {
   const input = startInput(raw);
   const order = new WorkOrder(input, carried);
-  const top = topSteps(order);
+  const steps = topSteps(order);
   try {
-    const ending = order.closing ? order.inbox.ending! : await untilEnded(order, top);
-    return await close(order, top, ending);
+    const ending = order.closing ? order.inbox.ending! : await untilEnded(order, steps);
+    return await close(order, steps, ending);
   } catch (error) {
     if (!(error instanceof ContinueAsNewRequested)) throw error;
     await condition(allHandlersFinished);
@@ -31,23 +31,23 @@ export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: Carrie
 }
 
 /** Opens the work order on TOP, then sends its progress until it ends. */
-async function untilEnded(order: WorkOrder, top: TopSteps): Promise<Ending> {
+async function untilEnded(order: WorkOrder, steps: TopSteps): Promise<Ending> {
   const { input } = order;
   try {
     if (order.phase === 'opening') {
-      order.indexForSearch();
+      order.setMissingSearchAttributes();
       // Every opening step carries the creation time, however long its retries take.
       const createdAt = Date.parse(order.view.createdAt);
-      await top.emitWorkOrderEvent('created', createdAt);
-      if (input.identification) await top.updateIdentificationCase('open', createdAt, openTips(order));
-      if (input.alime) await top.notifyAliMe(input.alime.firstNode, input.alime.firstNodeData, 'first', createdAt);
+      await steps.emitWorkOrderEvent('created', createdAt);
+      if (input.identification) await steps.updateIdentificationCase('open', createdAt, openTips(order));
+      if (input.alime) await steps.notifyAliMe(input.alime.firstNode, input.alime.firstNodeData, 'first', createdAt);
       order.opened();
     }
     for (;;) {
       const next = await order.nextEvent();
       if (next.kind === 'end') return next.ending;
       order.reachNode(next.report.node);
-      if (input.alime) await top.notifyAliMe(next.report.node, next.report.data, 'progress', next.receivedAt);
+      if (input.alime) await steps.notifyAliMe(next.report.node, next.report.data, 'progress', next.receivedAt);
       order.inbox.sent();
     }
   } catch (error) {
@@ -65,7 +65,7 @@ async function untilEnded(order: WorkOrder, top: TopSteps): Promise<Ending> {
  * `outer_case_id`, the same `event_id`), so closing it is right either way. Always runs to the end, even
  * when the workflow itself is being cancelled; a step TOP keeps refusing waits for an operator's retry or skip.
  */
-function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrderView> {
+function close(order: WorkOrder, steps: TopSteps, ending: Ending): Promise<WorkOrderView> {
   const { alime, identification } = order.input;
   const finalNode = ending.kind === 'completed' ? ending.completion.finalNode : ending.kind;
   const finalData = ending.kind === 'completed' ? ending.completion.finalNodeData : undefined;
@@ -74,11 +74,11 @@ function close(order: WorkOrder, top: TopSteps, ending: Ending): Promise<WorkOrd
   return CancellationScope.nonCancellable(async () => {
     order.startClosing(ending, finalNode);
     const { onTop } = order.view;
-    if (alime) await top.notifyAliMe(finalNode, finalData, 'final', ending.at);
-    if (identification && onTop.case === 'unknown') await top.updateIdentificationCase('open', createdAt, openTips(order), { resend: true });
-    if (onTop.case !== 'no') await top.updateIdentificationCase('complete', ending.at, note);
-    if (onTop.createdEvent === 'unknown') await top.emitWorkOrderEvent('created', createdAt, { resend: true });
-    if (onTop.createdEvent !== 'no') await top.emitWorkOrderEvent(ending.kind, ending.at, { resultMessage: note });
+    if (alime) await steps.notifyAliMe(finalNode, finalData, 'final', ending.at);
+    if (identification && onTop.case === 'unknown') await steps.updateIdentificationCase('open', createdAt, openTips(order), { resend: true });
+    if (onTop.case !== 'no') await steps.updateIdentificationCase('complete', ending.at, note);
+    if (onTop.createdEvent === 'unknown') await steps.emitWorkOrderEvent('created', createdAt, { resend: true });
+    if (onTop.createdEvent !== 'no') await steps.emitWorkOrderEvent(ending.kind, ending.at, { resultMessage: note });
     return order.closed(ending.kind);
   });
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { WorkOrderClient } from '../../src/client';
-import { bundleWorkOrderWorkflows } from '../../src/workflow-bundle';
+import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
 import { startDevServer, startNode, type Child, type CommandWrapper } from '../../dev/processes';
 import type { RecordedCall } from '../../src/sandbox/recorder';
 import { SANDBOX_DEFAULTS, TopSandbox } from '../../src/sandbox/server';

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 const ROOT = resolve(__dirname, '../..');
 
 describe('what a backend loads', () => {
-  it('loads no worker code with the client: no config, activities, TOP client, worker SDK or span exporter', async () => {
+  it('loads no worker code with the client: no worker modules, activities, workflow, TOP client, worker SDK or span exporter', async () => {
     // A fresh process, so nothing the test runner loaded counts.
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -17,7 +17,7 @@ describe('what a backend loads', () => {
     const loaded = (JSON.parse(stdout) as string[]).map((file) => file.slice(ROOT.length + 1));
     assert.ok(loaded.includes('src/client.ts'), 'the probe did load the client');
     const worker = loaded.filter((file) =>
-      /^src\/(activities|top|sandbox)\/|^src\/(config|worker|tracing)\.ts$|node_modules\/(@temporalio\/(worker|activity)|@opentelemetry\/(sdk-trace-node|exporter-trace-otlp-http)|undici)\//.test(file),
+      /^src\/(activities|top|sandbox|worker)[/.]|^src\/workflows\/(?!messages|search-attributes)|node_modules\/(@temporalio\/(worker|activity)|@opentelemetry\/(sdk-trace-node|exporter-trace-otlp-http)|undici)\//.test(file),
     );
     assert.deepEqual(worker, []);
   });

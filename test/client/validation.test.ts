@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { InvalidInputError, WorkOrderNotFoundError, workflowIdFor } from '../../src/client';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/worker/config';
 import { progressSignal, reportProgressUpdate } from '../../src/workflows/messages';
 import { cliFor } from '../helpers/cli';
 import { eventually, startStack } from '../helpers/stack';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { snapshotWorkflowThread, type HeapSummary } from '../../dev/workflow-heap';
-import { bundleWorkOrderWorkflows } from '../../src/workflow-bundle';
+import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
 import { eventually, startStack } from '../helpers/stack';
 import { newWorkOrderId } from '../helpers/work-orders';
 

@@ -4,7 +4,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { ALIMI_PROGRESS_NOTIFY, BCPUSH_EVENT_EMIT, RDC_IDENTIFICATION_CASE_UPDATE } from '../../src/top';
-import { createTracing } from '../../src/tracing';
+import { createTracing } from '../../src/worker/tracing';
 import { SELLER_A_SESSION, SELLER_B_SESSION } from '../helpers/sandbox';
 import { eventually, startStack } from '../helpers/stack';
 import { fullWorkOrder } from '../helpers/work-orders';

@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { createTracing } from '../../src/tracing';
-import { bundleWorkOrderWorkflows } from '../../src/workflow-bundle';
+import { createTracing } from '../../src/worker/tracing';
+import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
 import { HISTORIES_DIR, HISTORY_GENERATIONS } from '../helpers/histories';
 import { installQuietRuntime } from '../helpers/temporal';
 

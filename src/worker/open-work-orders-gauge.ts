@@ -1,5 +1,5 @@
 import type { Logger, MetricMeter } from '@temporalio/common';
-import type { WorkOrderClient } from './client';
+import type { WorkOrderClient } from '../client';
 import { runEvery, type Periodic } from './periodic';
 
 export type GaugeReporter = Periodic;

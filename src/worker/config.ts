@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { codecFromEnvironment } from './codec/aes-gcm-codec';
-import { SIGN_METHODS } from './top';
-import { DEFAULT_STATUS_CODES, WORK_ORDER_EVENT_KINDS, type WorkOrderStatusCodes } from './work-order/events';
-import { DEFAULT_TASK_QUEUE } from './work-order/temporal-names';
+import { codecFromEnvironment } from '../codec/aes-gcm-codec';
+import { SIGN_METHODS } from '../top';
+import { DEFAULT_STATUS_CODES, WORK_ORDER_EVENT_KINDS, type WorkOrderStatusCodes } from '../work-order/events';
+import { DEFAULT_TASK_QUEUE } from '../work-order/temporal-names';
 
 /**
  * The worker's configuration, read once from the environment and validated at start-up. Temporal's own

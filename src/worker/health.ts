@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from '@temporalio/worker';
-import type { QuotaReport } from './activities/quota-users';
+import type { QuotaReport } from '../activities/quota-users';
 import type { ServerReachability } from './server-reachability';
 
 /**

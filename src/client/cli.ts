@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InvalidInputError, ProgressRefusedError, WorkOrderClient, WorkOrderClosedError, WorkOrderNotFoundError } from './client';
+import { InvalidInputError, ProgressRefusedError, WorkOrderClient, WorkOrderClosedError, WorkOrderNotFoundError } from '../client';
 
 export const EXIT = {
   /** Done; also a repeated complete/cancel of a closed work order, and a retry with nothing to retry. */

@@ -1,6 +1,6 @@
 import type { Logger, MetricMeter } from '@temporalio/common';
-import type { FileSessionStore } from './activities/sessions';
-import type { WorkOrderClient } from './client';
+import type { FileSessionStore } from '../activities/sessions';
+import type { WorkOrderClient } from '../client';
 import { runEvery, type Periodic } from './periodic';
 
 export type ReauthorizationWatch = Periodic;

@@ -1,6 +1,6 @@
 import { temporal } from '@temporalio/proto';
 import type { NativeConnection } from '@temporalio/worker';
-import { fairnessKeyOf } from './work-order/priorities';
+import { fairnessKeyOf } from '../work-order/priorities';
 
 const { TaskQueueType } = temporal.api.enums.v1;
 

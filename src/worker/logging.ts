@@ -1,5 +1,5 @@
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
-import { workOrderIdOf } from './work-order/temporal-names';
+import { workOrderIdOf } from '../work-order/temporal-names';
 
 /**
  * The worker's logger: one JSON object per line when standard output is not a terminal (for log

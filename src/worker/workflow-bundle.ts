@@ -6,7 +6,7 @@ import { WORKFLOW_INTERCEPTOR_MODULES } from './tracing';
  * with reuseV8Context every other module of the bundle is evaluated again for each cached workflow. Only
  * modules that keep no per-workflow state belong here; the SDK deep-freezes what they export.
  */
-export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('./workflows/validation')];
+export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('../workflows/validation')];
 
 /**
  * The workflow code as production runs it: the work-order workflow with the tracing interceptors built
@@ -15,7 +15,7 @@ export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('.
  */
 export async function bundleWorkOrderWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return await bundleWorkflowCode({
-    workflowsPath: require.resolve('./workflows'),
+    workflowsPath: require.resolve('../workflows'),
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
     preloadModules: [...PRELOADED_WORKFLOW_MODULES],
     logger: new DefaultLogger('ERROR'), // bundler chatter is noise for tests and scripts; errors still show
