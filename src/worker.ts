@@ -84,6 +84,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     // Bounded explicitly: the default is a heap heuristic, and a workflow-thread OOM kills the worker.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS,
+    workerDeploymentOptions: deploymentVersion(config),
     // Non-determinism is left to the SDK default on purpose: the workflow task is retried (and shows
     // as failing in the UI) until a fixed worker is deployed; the work order is never failed or lost.
   });
@@ -97,6 +98,21 @@ export async function createWorker(config: Config, connection: NativeConnection,
       await reauthorizations.stop();
       await top.close();
     },
+  };
+}
+
+/**
+ * As a version of a Worker Deployment, when configured. Work orders auto-upgrade: each moves to the current
+ * version at its next workflow task, so an old build drains at once instead of after the days a work order
+ * stays open (pinned runs would hold every old build until each of its work orders continued as new or
+ * closed); the price is that every workflow change is patched (docs/changing-workflows.md).
+ */
+function deploymentVersion(config: Config): WorkerOptions['workerDeploymentOptions'] {
+  if (config.WORKER_DEPLOYMENT_NAME === undefined || config.WORKER_BUILD_ID === undefined) return undefined;
+  return {
+    useWorkerVersioning: true,
+    version: { deploymentName: config.WORKER_DEPLOYMENT_NAME, buildId: config.WORKER_BUILD_ID },
+    defaultVersioningBehavior: 'AUTO_UPGRADE',
   };
 }
 

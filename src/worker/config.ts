@@ -44,6 +44,10 @@ const sellerWeights = z
   })
   .default({});
 
+/** What the server accepts (common/worker_versioning): no `.` or `:` in a deployment name, nothing starting with `__`. */
+const deploymentName = z.string().regex(/^(?!__)[\w-]{1,128}$/, 'must be 1-128 letters, digits, _ or - (no dot or colon), not starting with __');
+const buildId = z.string().regex(/^(?!__)[\w.+-]{1,128}$/, 'must be 1-128 letters, digits, _ - . + (e.g. 1.0.0 or a commit), not starting with __');
+
 export const configSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   TOP_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://gw.api.taobao.com/router/rest' }),
@@ -110,13 +114,25 @@ export const configSchema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).default('taobao-work-orders-worker'),
   OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint('http://otel-collector:4318'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpEndpoint('http://otel-collector:4318/v1/traces'),
+  /**
+   * Worker Versioning (docs/changing-workflows.md): with both set, this worker is the version
+   * `<deployment name>:<build id>` of a Worker Deployment, and work orders move to the current version at
+   * their next workflow task (AUTO_UPGRADE). Unset: an unversioned worker, as on the dev server.
+   */
+  WORKER_DEPLOYMENT_NAME: z.preprocess((value) => (value === '' ? undefined : value), deploymentName.optional()),
+  WORKER_BUILD_ID: z.preprocess((value) => (value === '' ? undefined : value), buildId.optional()),
   /** Payload encryption (optional): JSON `{ "<key id>": "<32 bytes, base64>" }` and the id of the key that encrypts. */
   PAYLOAD_CODEC_KEYS: z.string().min(1).optional(),
   PAYLOAD_CODEC_KEY_ID: z.string().min(1).optional(),
-}).refine((config) => config.TOP_WORKER_INDEX === undefined || config.TOP_WORKER_INDEX < config.TOP_WORKER_COUNT, {
-  path: ['TOP_WORKER_INDEX'],
-  message: 'must be less than TOP_WORKER_COUNT (workers are numbered from 0)',
-});
+})
+  .refine((config) => config.TOP_WORKER_INDEX === undefined || config.TOP_WORKER_INDEX < config.TOP_WORKER_COUNT, {
+    path: ['TOP_WORKER_INDEX'],
+    message: 'must be less than TOP_WORKER_COUNT (workers are numbered from 0)',
+  })
+  .refine((config) => (config.WORKER_DEPLOYMENT_NAME === undefined) === (config.WORKER_BUILD_ID === undefined), {
+    path: ['WORKER_BUILD_ID'],
+    message: 'must be set together with WORKER_DEPLOYMENT_NAME (a Worker Deployment version is both), or neither',
+  });
 
 export type Config = z.output<typeof configSchema>;
 

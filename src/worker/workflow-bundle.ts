@@ -11,11 +11,11 @@ export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('.
 /**
  * The workflow code as production runs it: the work-order workflow with the tracing interceptors built
  * in and the message validation preloaded. The prebuilt bundle, the replay tests and the chaos rig all use this, so they run
- * the same code.
+ * the same code; `workflowsPath` builds another build of it the same way (the versioning test's build B).
  */
-export async function bundleWorkOrderWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+export async function bundleWorkOrderWorkflows(workflowsPath = require.resolve('../workflows')): Promise<WorkflowBundleWithSourceMap> {
   return await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath,
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
     preloadModules: [...PRELOADED_WORKFLOW_MODULES],
     logger: new DefaultLogger('ERROR'), // bundler chatter is noise for tests and scripts; errors still show

@@ -155,4 +155,14 @@ describe('worker configuration', () => {
     assert.equal(loadConfig({ ...valid, TOP_WORKER_COUNT: '3', TOP_WORKER_INDEX: '' }).TOP_WORKER_INDEX, undefined);
     assert.throws(() => loadConfig({ ...valid, TOP_WORKER_COUNT: '3', TOP_WORKER_INDEX: '3' }), /TOP_WORKER_INDEX must be less than TOP_WORKER_COUNT/);
   });
+
+  it('takes a Worker Deployment version as a deployment name and a build id the server accepts, both or neither', () => {
+    const versioned = loadConfig({ ...valid, WORKER_DEPLOYMENT_NAME: 'taobao-work-orders', WORKER_BUILD_ID: '1.0.0' });
+    assert.deepEqual([versioned.WORKER_DEPLOYMENT_NAME, versioned.WORKER_BUILD_ID], ['taobao-work-orders', '1.0.0']);
+    assert.equal(loadConfig({ ...valid, WORKER_DEPLOYMENT_NAME: '', WORKER_BUILD_ID: '' }).WORKER_BUILD_ID, undefined);
+    assert.throws(() => loadConfig({ ...valid, WORKER_DEPLOYMENT_NAME: 'taobao-work-orders' }), /WORKER_BUILD_ID must be set together with WORKER_DEPLOYMENT_NAME/);
+    assert.throws(() => loadConfig({ ...valid, WORKER_BUILD_ID: '1.0.0' }), /WORKER_BUILD_ID must be set together with WORKER_DEPLOYMENT_NAME/);
+    assert.throws(() => loadConfig({ ...valid, WORKER_DEPLOYMENT_NAME: 'taobao.work-orders', WORKER_BUILD_ID: '1.0.0' }), /WORKER_DEPLOYMENT_NAME must be .* \(no dot or colon\)/);
+    assert.throws(() => loadConfig({ ...valid, WORKER_DEPLOYMENT_NAME: 'taobao-work-orders', WORKER_BUILD_ID: '__1' }), /WORKER_BUILD_ID must be/);
+  });
 });

@@ -6,10 +6,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 export const HISTORIES_DIR = resolve(__dirname, '../histories');
 
 /**
- * The recordings' generation, named by its file suffix. The product has never been deployed, so until the
- * 1.0 release a workflow change re-records every scenario in place (delete the files, `npm run
- * record-histories`) instead of patching; from the release on, a change that alters histories adds a
- * generation (`-v2`, …) and recordings of every generation must keep replaying.
+ * The recordings' generations, named by their file suffix. The first ('') is the 1.0.0 release's: its files
+ * are the replay contract, checked against test/histories/released-1.0.0.sha256, and are never re-recorded.
+ * A workflow change that alters histories is patched and adds a generation (`-v2`, …), recorded under the
+ * new code; every generation keeps replaying until docs/changing-workflows.md's lifecycle retires it.
  */
 export const HISTORY_GENERATIONS = [''] as const;
 const CURRENT_GENERATION = HISTORY_GENERATIONS.at(-1)!;

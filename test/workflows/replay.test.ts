@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -44,6 +45,15 @@ describe('replay: today’s workflow code replays every recorded run', async () 
 
   it('has a recorded history for every path', () => {
     assert.deepEqual(REQUIRED.filter((name) => !histories.some((h) => h.name === name)), []);
+  });
+
+  it('keeps the 1.0.0 recordings, the replay contract, exactly as released', () => {
+    const released = readFileSync(join(HISTORIES_DIR, 'released-1.0.0.sha256'), 'utf8').trim().split('\n');
+    assert.ok(released.length >= SCENARIOS.length);
+    for (const line of released) {
+      const [sha256, file] = line.split(/\s+/) as [string, string];
+      assert.equal(createHash('sha256').update(readFileSync(join(HISTORIES_DIR, file))).digest('hex'), sha256, `${file} was changed or re-recorded`);
+    }
   });
 
   for (const { name, history } of histories) {

@@ -1,0 +1,209 @@
+/**
+ * A rolling deploy of changed workflow code with Worker Versioning, on the full server with PostgreSQL, as
+ * docs/changing-workflows.md tells an operator to do it: build A (the released code) is current; build B
+ * (test/fixtures/build-b: one patched change) starts, is ramped, made current; A is stopped; then B is
+ * rolled back to A. The deploy commands are the documented `temporal worker deployment` commands.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { temporal } from '@temporalio/proto';
+import { temporalCliPath } from '../../dev/temporal-server';
+import { WorkOrderClient, workflowIdFor } from '../../src/client';
+import { TopSandbox, SANDBOX_DEFAULTS } from '../../src/sandbox/server';
+import { createWorker } from '../../src/worker';
+import { loadConfig } from '../../src/worker/config';
+import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
+import { BUILD_B_CHANGE } from '../fixtures/build-b/workflows';
+import { clusterSkipReason, startTestCluster } from '../helpers/cluster';
+import { DEFAULT_SESSIONS, eventually } from '../helpers/stack';
+import { installQuietRuntime } from '../helpers/temporal';
+import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
+
+type History = temporal.api.history.v1.IHistory;
+const DEPLOYMENT = 'taobao-work-orders';
+const [BUILD_A, BUILD_B] = ['1.0.0', '1.0.1'];
+
+/** The build that completed each workflow task of a run, in order. */
+function buildsOf(history: History): string[] {
+  return (history.events ?? []).flatMap((event) => {
+    const completed = event.workflowTaskCompletedEventAttributes;
+    return completed ? [completed.deploymentVersion?.buildId ?? 'unversioned'] : [];
+  });
+}
+
+/** Whether a run took build B's change: its patch marker is in the history. */
+function tookBuildBChange(history: History): boolean {
+  return (history.events ?? []).some((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return false;
+    const data: unknown = marker.details?.['patch-data']?.payloads?.[0]?.data;
+    const json = typeof data === 'string' ? Buffer.from(data, 'base64').toString() : data instanceof Uint8Array ? Buffer.from(data).toString() : '';
+    return json.includes(`"${BUILD_B_CHANGE}"`);
+  });
+}
+
+describe('rolling deploys with Worker Versioning, on the full server with PostgreSQL', { skip: clusterSkipReason() }, async () => {
+  installQuietRuntime();
+  const cluster = await startTestCluster();
+  const dir = mkdtempSync(join(tmpdir(), 'wo-versioning-'));
+  const bundles: Record<string, string> = {};
+  for (const [build, path] of [
+    [BUILD_A, undefined],
+    [BUILD_B, require.resolve('../fixtures/build-b/workflows')],
+  ] as const) {
+    bundles[build] = join(dir, `bundle-${build}.js`);
+    writeFileSync(bundles[build], (await bundleWorkOrderWorkflows(path)).code);
+  }
+  const sandbox = new TopSandbox();
+  await sandbox.start();
+  const sessionsFile = join(dir, 'sessions.json');
+  writeFileSync(sessionsFile, JSON.stringify(DEFAULT_SESSIONS));
+  const nativeConnection = await NativeConnection.connect({ address: cluster.address });
+  const connection = await Connection.connect({ address: cluster.address });
+  const temporalClient = new Client({ connection, namespace: cluster.namespace });
+  const taskQueue = `work-orders-versioning-${Date.now()}`;
+  const client = new WorkOrderClient(temporalClient, taskQueue);
+  after(async () => {
+    await Promise.all(Object.values(running).map((worker) => worker.stop()));
+    await nativeConnection.close();
+    await connection.close();
+    await sandbox.close();
+  });
+
+  /** One worker process's worth: the product's worker, as a version of the deployment. */
+  const running: Record<string, { stop: () => Promise<void> }> = {};
+  const startBuild = async (build: string) => {
+    const config = loadConfig({
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TOP_GATEWAY_URL: sandbox.gatewayUrl,
+      TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+      TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+      TOP_SESSIONS_FILE: sessionsFile,
+      TOP_CALLS_PER_SECOND: '1000',
+      WORKER_SHUTDOWN_GRACE_MS: '2000',
+      WORKER_METRICS_ADDRESS: 'off',
+      WORKER_HEALTH_ADDRESS: 'off',
+      WORKFLOW_BUNDLE_PATH: bundles[build]!,
+      WORKER_DEPLOYMENT_NAME: DEPLOYMENT,
+      WORKER_BUILD_ID: build,
+    });
+    const { worker, close } = await createWorker(config, nativeConnection, { namespace: cluster.namespace });
+    const run = worker.run();
+    running[build] = {
+      stop: async () => {
+        delete running[build];
+        worker.shutdown();
+        await run;
+        await close();
+      },
+    };
+  };
+  /** The `temporal` CLI on the cluster, as docs/changing-workflows.md gives its commands. */
+  const temporal = async (...args: string[]) => await promisify(execFile)(temporalCliPath()!, [...args, '--address', cluster.address, '--namespace', cluster.namespace]);
+  const deployment = async (command: string, build: string, ...flags: string[]) =>
+    await temporal('worker', 'deployment', command, '--deployment-name', DEPLOYMENT, '--build-id', build, '--yes', ...flags);
+  /** A version is known to the server once its worker has polled: until then the command is refused. */
+  const whenPolled = (what: string, command: () => Promise<unknown>) =>
+    eventually(() => command().then(() => true, () => undefined), what);
+
+  /** Every run of the work order, the first first. */
+  const histories = async (workOrderId: string): Promise<History[]> => {
+    const runs: { startTime: Date; history: History }[] = [];
+    for await (const run of temporalClient.workflow.list({ query: `WorkflowId = "${workflowIdFor(workOrderId)}"` })) {
+      runs.push({ startTime: run.startTime, history: await temporalClient.workflow.getHandle(run.workflowId, run.runId).fetchHistory() });
+    }
+    return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((run) => run.history);
+  };
+  const open = async (prefix: string) => {
+    const id = newWorkOrderId(prefix);
+    await client.start(fullWorkOrder(id));
+    await eventually(async () => ((await client.status(id)).status === 'open' ? true : undefined), `${id} open`);
+    return id;
+  };
+  const reported = new Map<string, string[]>();
+  const report = async (ids: string[], node: string) => {
+    for (const id of ids) reported.set(id, [...(reported.get(id) ?? []), `notify:${node}`]);
+    for (const id of ids) await client.reportProgress(id, { progressId: `${id}:${node}`, node });
+    for (const id of ids) await eventually(async () => ((await client.status(id)).progressPending === 0 ? true : undefined), `${id} sent ${node}`);
+  };
+  const complete = async (ids: string[]) => {
+    for (const id of ids) await client.complete(id, { resultMessage: 'done' });
+    for (const id of ids) assert.equal((await client.result(id)).status, 'completed', id);
+  };
+
+  it('work orders opened on build A go on under build B once it is ramped and current, A can stop, and a rollback to A works; none fails', async (t) => {
+    await startBuild(BUILD_A);
+    await whenPolled('build A set current', () => deployment('set-current-version', BUILD_A));
+    const openedOnA = [await open('WO-ON-A'), await open('WO-ON-A'), await open('WO-ON-A')];
+    await report(openedOnA, 'inspecting');
+    // Opened on A and told little: its run is still short when it is rolled back (no continue-as-new under B).
+    const quietOnA = await open('WO-QUIET-ON-A');
+
+    // Build B is deployed beside A and takes half of what starts while it is ramping.
+    await startBuild(BUILD_B);
+    await whenPolled('build B ramping', () => deployment('set-ramping-version', BUILD_B, '--percentage', '50'));
+    const openedWhileRamping = [await open('WO-RAMP'), await open('WO-RAMP')];
+    await deployment('set-current-version', BUILD_B);
+    // Auto-upgrade: nothing is pinned to A, so it can stop as soon as B is current.
+    await running[BUILD_A]!.stop();
+    const openedOnB = [await open('WO-ON-B'), await open('WO-ON-B')];
+    await report([...openedOnA, ...openedWhileRamping, ...openedOnB, quietOnA], 'inspected');
+    await complete([openedOnA[0]!, openedWhileRamping[0]!, openedOnB[0]!]);
+
+    // Rollback: A can replay no run that took B's change (a patch marker it does not know is non-determinism),
+    // so those runs are pinned to B first, which keeps them until they end; then A is made current again.
+    await startBuild(BUILD_A);
+    const stillOpen = [openedOnA[1]!, openedOnA[2]!, openedWhileRamping[1]!, openedOnB[1]!, quietOnA];
+    const tookChange = async (id: string) => tookBuildBChange((await histories(id)).at(-1)!);
+    const toPin = (await Promise.all(stillOpen.map(async (id) => ((await tookChange(id)) ? id : undefined)))).filter((id) => id !== undefined);
+    assert.ok(toPin.includes(openedOnB[1]!));
+    await eventually(async () => {
+      const running = `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND TemporalChangeVersion = "${BUILD_B_CHANGE}"`;
+      const listed: string[] = [];
+      for await (const run of temporalClient.workflow.list({ query: running })) listed.push(run.workflowId);
+      return toPin.every((id) => listed.includes(workflowIdFor(id))) ? true : undefined;
+    }, 'the runs that took the change, found by their TemporalChangeVersion');
+    await temporal('workflow', 'update-options', '--query', `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND TemporalChangeVersion = "${BUILD_B_CHANGE}"`,
+      '--versioning-override-behavior', 'pinned', '--versioning-override-deployment-name', DEPLOYMENT, '--versioning-override-build-id', BUILD_B, '--reason', 'rollback to 1.0.0', '--yes');
+    await eventually(async () => {
+      const pinned = await Promise.all(toPin.map(async (id) => (await temporalClient.workflow.getHandle(workflowIdFor(id)).describe()).raw.workflowExecutionInfo?.versioningInfo?.versioningOverride));
+      return pinned.every((override) => override) ? true : undefined;
+    }, 'the runs that took the change pinned to B');
+    await whenPolled('build A current again', () => deployment('set-current-version', BUILD_A));
+    const openedAfterRollback = [await open('WO-ROLLED-BACK')];
+    await report([...stillOpen, ...openedAfterRollback], 'reviewed');
+    await complete([...stillOpen, ...openedAfterRollback]);
+
+    const everyWorkOrder = [...openedOnA, quietOnA, ...openedWhileRamping, ...openedOnB, ...openedAfterRollback];
+    const runsOf = new Map(await Promise.all(everyWorkOrder.map(async (id) => [id, await histories(id)] as const)));
+    // Which build completed each workflow task, run by run (* marks a run that took B's change).
+    t.diagnostic(everyWorkOrder.map((id) => `${id}: ${runsOf.get(id)!.map((run) => `${tookBuildBChange(run) ? '*' : ''}${buildsOf(run).join(',')}`).join(' | ')}`).join('\n'));
+    for (const id of everyWorkOrder) {
+      for (const run of runsOf.get(id)!) {
+        const builds = buildsOf(run);
+        assert.ok(!run.events!.some((event) => event.workflowTaskFailedEventAttributes), `${id}: no workflow task failed (${builds.join(' ')})`);
+        // Each run follows the code its history allows: B's change only where B began the run, and a run
+        // that took it never goes back to A.
+        assert.equal(tookBuildBChange(run), builds[0] === BUILD_B, `${id}: a run begun by ${builds[0]} ${tookBuildBChange(run) ? 'took' : 'did not take'} B's change (${builds.join(' ')})`);
+        if (tookBuildBChange(run)) assert.ok(!builds.includes(BUILD_A), `${id}: a run with B's change ran on A (${builds.join(' ')})`);
+      }
+      // Every report reached 店小蜜 once, in order, and the work order closed on TOP.
+      const calls = callsFor(sandbox, id).map(describeCall);
+      assert.deepEqual(calls, ['emit:created', 'case:1', 'notify:accepted', ...reported.get(id)!, 'notify:completed!', 'case:2', 'emit:completed'], id);
+    }
+    const tasks = (id: string) => runsOf.get(id)!.flatMap(buildsOf);
+    // Opened on A, it went on under B once B was current, and under A again after the rollback…
+    const quiet = tasks(quietOnA);
+    assert.deepEqual([quiet[0], quiet.includes(BUILD_B), quiet.at(-1)], [BUILD_A, true, BUILD_A], quiet.join(' '));
+    // …while one begun by B stayed on B, pinned, and a new one ran on A throughout.
+    assert.ok(tasks(openedOnB[1]!).every((build) => build === BUILD_B), tasks(openedOnB[1]!).join(' '));
+    assert.ok(tasks(openedAfterRollback[0]!).every((build) => build === BUILD_A), tasks(openedAfterRollback[0]!).join(' '));
+  });
+});
