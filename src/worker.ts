@@ -127,9 +127,11 @@ async function main(): Promise<void> {
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
   const { worker, quotaUsers, close } = await createWorker(config, connection, { namespace, tracing });
-  const reachability = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : new ServerReachability(connection);
-  reachability?.start();
-  const health = reachability && (await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS, reachability, () => quotaUsers.report()));
+  // What /readyz answers, as a gauge too: Prometheus alerts on it (deploy/prometheus/alerts.yml).
+  const ready = Runtime.instance().metricMeter.createGauge('worker_ready', 'int', 'worker', '1 while the worker is RUNNING and reaches its Temporal frontend, else 0');
+  const reachability = new ServerReachability(connection, (reachable) => ready.set(reachable && worker.getState() === 'RUNNING' ? 1 : 0));
+  reachability.start();
+  const health = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS, reachability, () => quotaUsers.report());
   const openGauge =
     config.WORKER_METRICS_ADDRESS === 'off'
       ? undefined
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
   } finally {
     await openGauge?.stop();
     await health?.close();
-    await reachability?.stop();
+    await reachability.stop();
     await tracing.shutdown();
     await close();
     await connection.close();

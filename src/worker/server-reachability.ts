@@ -15,7 +15,11 @@ export class ServerReachability {
   #timer: NodeJS.Timeout | undefined;
   #probing: Promise<void> | undefined;
 
-  constructor(private readonly connection: Pick<NativeConnection, 'healthService' | 'withDeadline'>) {}
+  constructor(
+    private readonly connection: Pick<NativeConnection, 'healthService' | 'withDeadline'>,
+    /** Told the answer of every probe (the worker_ready gauge). */
+    private readonly onProbed: (reachable: boolean) => void = () => undefined,
+  ) {}
 
   get reachable(): boolean {
     return this.#reachable;
@@ -41,6 +45,7 @@ export class ServerReachability {
       this.#reachable = false;
       this.#lastError = error instanceof Error ? error.message : String(error);
     }
+    this.onProbed(this.#reachable);
   }
 
   async stop(): Promise<void> {

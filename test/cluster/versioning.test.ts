@@ -16,13 +16,12 @@ import { NativeConnection } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import { temporalCliPath } from '../../dev/temporal-server';
 import { WorkOrderClient, workflowIdFor } from '../../src/client';
-import { TopSandbox, SANDBOX_DEFAULTS } from '../../src/sandbox/server';
+import { TopSandbox } from '../../src/sandbox/server';
 import { createWorker } from '../../src/worker';
-import { loadConfig } from '../../src/worker/config';
 import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
 import { BUILD_B_CHANGE } from '../fixtures/build-b/workflows';
 import { clusterSkipReason, startTestCluster } from '../helpers/cluster';
-import { DEFAULT_SESSIONS, eventually } from '../helpers/stack';
+import { DEFAULT_SESSIONS, eventually, testWorkerConfig } from '../helpers/stack';
 import { installQuietRuntime } from '../helpers/temporal';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
@@ -80,14 +79,8 @@ describe('rolling deploys with Worker Versioning, on the full server with Postgr
   /** One worker process's worth: the product's worker, as a version of the deployment. */
   const running: Record<string, { stop: () => Promise<void> }> = {};
   const startBuild = async (build: string) => {
-    const config = loadConfig({
+    const config = testWorkerConfig(sandbox, sessionsFile, {
       TEMPORAL_TASK_QUEUE: taskQueue,
-      TOP_GATEWAY_URL: sandbox.gatewayUrl,
-      TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
-      TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
-      TOP_SESSIONS_FILE: sessionsFile,
-      TOP_CALLS_PER_SECOND: '1000',
-      WORKER_SHUTDOWN_GRACE_MS: '2000',
       WORKER_METRICS_ADDRESS: 'off',
       WORKER_HEALTH_ADDRESS: 'off',
       WORKFLOW_BUNDLE_PATH: bundles[build]!,

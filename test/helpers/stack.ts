@@ -49,6 +49,20 @@ export type Product = Omit<Stack, 'env'> & {
   stop: () => Promise<void>;
 };
 
+/** The worker's configuration against the sandbox, as the tests run it: a task queue of its own, a budget no test reaches. */
+export function testWorkerConfig(sandbox: TopSandbox, sessionsFile: string, overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    TEMPORAL_TASK_QUEUE: `work-orders-${randomUUID()}`,
+    TOP_GATEWAY_URL: sandbox.gatewayUrl,
+    TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
+    TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
+    TOP_SESSIONS_FILE: sessionsFile,
+    TOP_CALLS_PER_SECOND: '1000',
+    WORKER_SHUTDOWN_GRACE_MS: '2000',
+    ...overrides,
+  });
+}
+
 /**
  * The product on a running Temporal: the TOP sandbox, the worker built by src/worker.ts with a
  * configuration that points at both, and a client built as WorkOrderClient.fromEnvironment builds it.
@@ -59,17 +73,7 @@ export async function startProduct(temporal: TemporalConnections, overrides: Rec
   const sessionsFile = join(mkdtempSync(join(tmpdir(), 'wo-sessions-')), 'sessions.json');
   const writeSessions = (sessions: Record<string, string>) => writeFileSync(sessionsFile, JSON.stringify(sessions));
   writeSessions(DEFAULT_SESSIONS);
-  const config = loadConfig({
-    ...(temporal.namespace ? { TEMPORAL_NAMESPACE: temporal.namespace } : {}),
-    TEMPORAL_TASK_QUEUE: `work-orders-${randomUUID()}`,
-    TOP_GATEWAY_URL: sandbox.gatewayUrl,
-    TOP_APP_KEY: SANDBOX_DEFAULTS.appKey,
-    TOP_APP_SECRET: SANDBOX_DEFAULTS.appSecret,
-    TOP_SESSIONS_FILE: sessionsFile,
-    TOP_CALLS_PER_SECOND: '1000',
-    WORKER_SHUTDOWN_GRACE_MS: '2000',
-    ...overrides,
-  });
+  const config = testWorkerConfig(sandbox, sessionsFile, { ...(temporal.namespace ? { TEMPORAL_NAMESPACE: temporal.namespace } : {}), ...overrides });
   const { worker, close } = await createWorker(config, temporal.nativeConnection, { namespace: temporal.namespace, tracing: options.tracing });
   const running = worker.run();
   // Tracing interceptors, and with payload encryption configured, the same codec as the worker.

@@ -68,11 +68,12 @@ describe('worker metrics, traces, logs and health', async () => {
   worker.process.stdout!.on('data', (chunk: Buffer) => logLines.push(...chunk.toString().split('\n').filter(Boolean)));
   const client = new WorkOrderClient(env.client, 'metrics');
 
-  it('answers liveness and readiness', async () => {
+  it('answers liveness and readiness, and exports readiness for the WorkerNotReady alert', async () => {
     const ready = await eventually(async () => ((await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status === 200 ? true : undefined), 'ready');
     assert.ok(ready);
     assert.equal((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status, 200);
     assert.equal((await fetch(`http://127.0.0.1:${healthPort}/nope`)).status, 404);
+    await eventually(async () => (/^worker_ready(\{[^}]*\})? 1$/m.test(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()) ? true : undefined), 'worker_ready 1');
   });
 
   it('shows running work orders by status, and takes a finished one off', async () => {
