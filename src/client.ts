@@ -16,6 +16,7 @@ import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, ret
 import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './workflows/search-attributes';
 import { ProgressRefusedError, WorkOrderClosedError, WorkOrderNotFoundError, type BatchRetryAnswer, type ClosedStatus, type CloseAnswer, type OpenWorkOrderCount, type RetryAnswer, type RunningWorkOrderCount, type StartResult, type WorkOrderSummary } from './client/answers';
 import { tracingClientInterceptors } from './client/tracing';
+import { uiDetails, uiSummary } from './client/ui-metadata';
 import { countOpenWorkOrders, countRunningByStatus, failedWorkOrders, listWorkOrders, queryValue, type ListFilter } from './client/visibility';
 
 export * from './client/answers';
@@ -74,7 +75,8 @@ export class WorkOrderClient {
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: `Work order ${input.workOrderId}`,
+        staticSummary: uiSummary(input),
+        staticDetails: uiDetails(input),
         // Workflow tasks backlog too on a sale day: each seller gets its share (work-order/priorities.ts).
         priority: { fairnessKey: fairnessKeyOf(input.seller) },
         typedSearchAttributes: [

@@ -1,3 +1,4 @@
+import { beijingTime } from '../work-order/beijing-time';
 import type { StepName, StepRecord, WorkOrderView } from '../work-order/view';
 
 /** Each TOP step as the people who run work orders name it. */
@@ -13,7 +14,7 @@ const STEP_WORDS: Record<StepName, (node?: string) => string> = {
 
 /**
  * The work order in business terms, as Markdown for the Temporal UI's "Current Details": status, current
- * node, what it waits for, and its steps. Pure: it only reads the view.
+ * node, what it waits for, and its steps, timed in Beijing time. Pure: it only reads the view.
  */
 export function currentDetails(view: WorkOrderView): string {
   const lines = [
@@ -22,7 +23,7 @@ export function currentDetails(view: WorkOrderView): string {
     `Waiting for: ${view.waitingFor}`,
   ];
   if (view.lastError && view.status === 'failed') lines.push('', `Last error (${view.lastError.step}): ${view.lastError.message}`);
-  if (view.slaDeadline) lines.push('', `SLA deadline: ${view.slaDeadline}${view.escalatedAt ? ` (escalated ${view.escalatedAt})` : ''}`);
+  if (view.slaDeadline) lines.push('', `SLA deadline: ${beijingTime(view.slaDeadline)}${view.escalatedAt ? `, escalated ${beijingTime(view.escalatedAt)}` : ''}`);
   const shown = view.steps.length < view.stepCount ? `last ${view.steps.length} of ${view.stepCount}` : `${view.stepCount}`;
   lines.push('', `Steps (${shown}):`, '');
   view.steps.forEach((step, index) => lines.push(`${index + 1}. ${describeStep(step)}`));
@@ -31,7 +32,8 @@ export function currentDetails(view: WorkOrderView): string {
 
 function describeStep(step: StepRecord): string {
   const words = STEP_WORDS[step.step](step.node);
-  if (step.outcome === 'ok') return `✓ ${words} — ${step.at}`;
-  if (step.outcome === 'skipped') return `↷ ${words} skipped by an operator — ${step.at}: ${step.skipReason ?? 'no reason given'}`;
-  return `✗ ${words} failed — ${step.at}: ${step.failure?.message ?? 'unknown error'}`;
+  const at = beijingTime(step.at);
+  if (step.outcome === 'ok') return `✓ ${words} — ${at}`;
+  if (step.outcome === 'skipped') return `↷ ${words} skipped by an operator — ${at}: ${step.skipReason ?? 'no reason given'}`;
+  return `✗ ${words} failed — ${at}: ${step.failure?.message ?? 'unknown error'}`;
 }

@@ -52,6 +52,15 @@ describe('the Temporal UI shows work orders in business terms', { skip: CHROMIUM
   };
   const listed = async (workOrderId: string) => (await page.getByRole('link', { name: `work-order-${workOrderId}`, exact: true }).count()) > 0;
 
+  /** Whether some frame of the page (the UI renders Markdown in frames of its own) shows `text`. */
+  const frameSaying = async (text: string) =>
+    (await eventually(async () => {
+      for (const frame of page.frames()) {
+        if ((await frame.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').includes(text)) return true;
+      }
+      return undefined;
+    }, `a frame saying ${text}`).catch(() => false)) === true;
+
   it('filters the workflow list by WorkOrderId', async () => {
     await listBy(`WorkOrderId = "${openId}"`);
     await screenshot('filter-by-work-order-id');
@@ -66,7 +75,7 @@ describe('the Temporal UI shows work orders in business terms', { skip: CHROMIUM
     assert.equal(await listed(openId), false);
   });
 
-  it('opens a work order and shows its current node and its steps in business terms', async () => {
+  it('opens a work order and shows its seller, order, current node and its steps in business terms, in Beijing time', async () => {
     await listBy(`WorkOrderId = "${openId}"`);
     await page.getByRole('link', { name: `work-order-${openId}`, exact: true }).click();
     // "Current Details": Markdown the running workflow sets, answered through the worker; the UI renders
@@ -83,7 +92,13 @@ describe('the Temporal UI shows work orders in business terms', { skip: CHROMIUM
       assert.match(details, new RegExp(`Work order ${openId}: open, at node inspecting`));
       assert.match(details, /Waiting for: progress or completion/);
       const steps = ['Qianniu: work order created', 'AliGenius: identification case opened', '店小蜜: reached node accepted', '店小蜜: reached node inspecting'];
-      assert.match(details, new RegExp(steps.map((step) => `✓ ${step} — \\S+`).join(' ')), 'every step, in order');
+      // Each at its time in Beijing time, the zone written out.
+      assert.match(details, new RegExp(steps.map((step) => `✓ ${step} — \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\(UTC\\+8\\)`).join(' ')), 'every step, in order');
+      // Summary and Details, set at start: the seller, the order, and what the work order carries on TOP.
+      assert.equal(await frameSaying(`Work order ${openId} · seller seller-a · order 4012345678901234567`), true, 'the summary');
+      assert.equal(await frameSaying(`Work order ${openId} for seller seller-a`), true, 'the details');
+      assert.equal(await frameSaying('店小蜜: async code ac-WO-UI-OPEN'), true, 'the details say what the work order carries');
+      assert.doesNotMatch(await page.locator('body').innerText(), /No details available/);
     } finally {
       await screenshot('work-order'); // also on failure, to see what the page showed
     }
