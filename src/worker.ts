@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
   const { worker, quotaUsers, close } = await createWorker(config, connection, { namespace, tracing });
-  // What /readyz answers, as a gauge too: Prometheus alerts on it (deploy/prometheus/alerts.yml).
+  // What /readyz answers, as a gauge too: Prometheus alerts on it (deploy/alerts/work-orders.yml).
   const ready = Runtime.instance().metricMeter.createGauge('worker_ready', 'int', 'worker', '1 while the worker is RUNNING and reaches its Temporal frontend, else 0');
   const reachability = new ServerReachability(connection, (reachable) => ready.set(reachable && worker.getState() === 'RUNNING' ? 1 : 0));
   reachability.start();

@@ -1,4 +1,4 @@
-// Builds Prometheus's promtool (for `promtool test rules` on deploy/prometheus/alerts.yml) at the version the
+// Builds Prometheus's promtool (for `promtool test rules` on deploy/alerts/work-orders.yml) at the version the
 // compose file's Prometheus image carries. Its own module cannot be `go install`ed: its go.mod has a replace
 // directive, repeated here.
 module taobao-work-orders/promtool
