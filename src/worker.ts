@@ -81,6 +81,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     // Eagerly executed activities skip the server's task-queue dispatch, and with it the rate limit above.
     maxEagerActivityReservationsPerWorkflowTask: 0,
     maxConcurrentActivityTaskExecutions: activitySlots(config),
+    maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     // Bounded explicitly: the default is a heap heuristic, and a workflow-thread OOM kills the worker.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS,

@@ -100,6 +100,14 @@ export const configSchema = z.object({
     (value) => (value === '' ? undefined : value),
     z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').optional(),
   ),
+  /**
+   * Workflow tasks this worker takes from the server at once (the SDK's default when unset). Like the
+   * activity slots, a task the worker holds waits in arrival order, outside the server's fairness.
+   */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(2, 'must be 2 or more (the SDK needs two beside a workflow cache)').optional(),
+  ),
   /** On SIGTERM, in-flight TOP calls get this long to finish before they are cancelled. */
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(20_000),
   /** A workflow bundle prebuilt by `npm run build`; without it the worker bundles at start-up. */
