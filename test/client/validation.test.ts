@@ -156,6 +156,12 @@ describe('worker configuration', () => {
     assert.throws(() => loadConfig({ ...valid, TOP_WORKER_COUNT: '3', TOP_WORKER_INDEX: '3' }), /TOP_WORKER_INDEX must be less than TOP_WORKER_COUNT/);
   });
 
+  it('takes at least two workflow-task slots, or the SDK default', () => {
+    assert.equal(loadConfig({ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '4' }).WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, 4);
+    assert.equal(loadConfig({ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '' }).WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, undefined);
+    assert.throws(() => loadConfig({ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' }), /WORKER_MAX_CONCURRENT_WORKFLOW_TASKS must be 2 or more/);
+  });
+
   it('takes a Worker Deployment version as a deployment name and a build id the server accepts, both or neither', () => {
     const versioned = loadConfig({ ...valid, WORKER_DEPLOYMENT_NAME: 'taobao-work-orders', WORKER_BUILD_ID: '1.0.0' });
     assert.deepEqual([versioned.WORKER_DEPLOYMENT_NAME, versioned.WORKER_BUILD_ID], ['taobao-work-orders', '1.0.0']);
