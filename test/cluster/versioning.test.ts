@@ -69,6 +69,8 @@ describe('rolling deploys with Worker Versioning, on the full server with Postgr
   const temporalClient = new Client({ connection, namespace: cluster.namespace });
   const taskQueue = `work-orders-versioning-${Date.now()}`;
   const client = new WorkOrderClient(temporalClient, taskQueue);
+  /** The builds whose worker runs now, by build id. */
+  const running: Record<string, { stop: () => Promise<void> }> = {};
   after(async () => {
     await Promise.all(Object.values(running).map((worker) => worker.stop()));
     await nativeConnection.close();
@@ -77,7 +79,6 @@ describe('rolling deploys with Worker Versioning, on the full server with Postgr
   });
 
   /** One worker process's worth: the product's worker, as a version of the deployment. */
-  const running: Record<string, { stop: () => Promise<void> }> = {};
   const startBuild = async (build: string) => {
     const config = testWorkerConfig(sandbox, sessionsFile, {
       TEMPORAL_TASK_QUEUE: taskQueue,
