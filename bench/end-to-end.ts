@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   const loaded = (s: Subject) => s.loaded.flat();
   const ownCpu = (s: Subject) => mean(s.cpu.worker) + mean(s.cpu.server);
   const headline = [
-    { measure: 'work orders/s', baseline: mean(baseline.rates), ours: mean(ours.rates), 'ours / baseline': mean(ours.rates) / mean(baseline.rates), target: '≥ 0.9', 'runs (baseline; ours)': `${spread(baseline.rates, 1)}; ${spread(ours.rates, 1)}` },
+    { measure: 'work orders/s', baseline: mean(baseline.rates), ours: mean(ours.rates), 'ours / baseline': mean(ours.rates) / mean(baseline.rates), target: '≥ 0.95', 'runs (baseline; ours)': `${spread(baseline.rates, 1)}; ${spread(ours.rates, 1)}` },
     {
       // On 2 shared cores throughput follows the CPU every process spends per work order; the sandbox stands in
       // for TOP's gateway, whose CPU in production is not on this machine, so this row leaves it out.
