@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(t0);
   console.log(`${which}: ${((cpu.user + cpu.system) / 1000 / Number(repeat)).toFixed(1)} ms CPU per replay`);
 }
+
+/** The production bundle; with REPLAY_STACK_TRACE_LIMIT, the same built with the limit's module preloaded first. */
 async function oursBundle(): Promise<Awaited<ReturnType<typeof bundleWorkOrderWorkflows>>> {
   const limit = process.env.REPLAY_STACK_TRACE_LIMIT;
   if (limit === undefined) return await bundleWorkOrderWorkflows();
