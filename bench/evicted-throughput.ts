@@ -13,6 +13,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuMs, freePort } from '../dev/processes';
+import { workflowIdFor } from '../src/client';
 import { report, type Row } from './lib/report';
 import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES } from './lib/stack';
 
@@ -39,7 +40,15 @@ const SUBJECTS = [
       historyEventLimit,
     })),
   ]),
-  { name: 'baseline, every work order cached', entry: WORKER_ENTRIES.baseline, cache: WORK_ORDERS, inFlight: CONCURRENCIES[0]!, historyEventLimit: undefined },
+  ...(
+    [
+      ['baseline, every work order cached', {}],
+      // What ours does per report beyond the plain workflow, one part at a time, to see what each costs.
+      ['baseline + node in search, every work order cached', { nodeInSearch: true }],
+      ['baseline + prioritized call, every work order cached', { prioritizedCall: true }],
+      ['baseline + both, every work order cached', { nodeInSearch: true, prioritizedCall: true }],
+    ] as const
+  ).map(([name, perReport]) => ({ name, entry: WORKER_ENTRIES.baseline, cache: WORK_ORDERS, inFlight: CONCURRENCIES[0]!, historyEventLimit: undefined, perReport })),
   { name: 'work orders, every work order cached', entry: WORKER_ENTRIES.ours, cache: WORK_ORDERS, inFlight: CONCURRENCIES[0]!, historyEventLimit: undefined },
 ];
 
@@ -56,7 +65,9 @@ async function main(): Promise<void> {
   const stack = await startBenchStack();
   const rows: Row[] = [];
   try {
-    for (const { name, entry, cache, inFlight, historyEventLimit } of SUBJECTS) {
+    for (const subject of SUBJECTS) {
+      const { name, entry, cache, inFlight, historyEventLimit } = subject;
+      const perReport = 'perReport' in subject ? subject.perReport : undefined;
       const taskQueue = `bench-evicted-${entry === WORKER_ENTRIES.ours ? 'ours' : 'baseline'}-${Date.now().toString(36)}`;
       const metricsAddress = `127.0.0.1:${await freePort()}`;
       const worker = await stack.startWorker(entry, taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(cache), WORKER_METRICS_ADDRESS: metricsAddress });
@@ -67,7 +78,12 @@ async function main(): Promise<void> {
         const notifiedCount = async () => (await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).length;
         // Each opening tells 店小蜜 once: every one of those is in before the reports are counted.
         const notifiedBefore = (await notifiedCount()) + WORK_ORDERS;
-        await pool(ids, 20, async (id) => void (await workOrders.start({ workOrderId: id, seller: 'seller-a', alime: { asyncCode: `ac-${id}` }, historyEventLimit })));
+        const input = (id: string) => ({ workOrderId: id, seller: 'seller-a', alime: { asyncCode: `ac-${id}` }, historyEventLimit });
+        // The baseline's per-report options are its own input, which the product's client would refuse.
+        const start = perReport
+          ? async (id: string) => void (await stack.client.workflow.start('workOrderWorkflow', { taskQueue, workflowId: workflowIdFor(id), args: [{ ...input(id), perReport }] }))
+          : async (id: string) => void (await workOrders.start(input(id)));
+        await pool(ids, 20, start);
         while ((await notifiedCount()) < notifiedBefore) await sleep(200);
         const cpu0 = cpuMs(worker.process.pid!);
         const serverCpu0 = cpuMs(stack.server.process.pid!);
@@ -114,6 +130,7 @@ async function main(): Promise<void> {
       (fewer === undefined ? '. ' : `; with ${fewer} in flight ${(rate('work orders', fewer) / rate('baseline (plain workflow, one run)', fewer)).toFixed(2)}×. `) +
       `With every work order cached the same machine reaches ${ceiling.toFixed(1)} reports/s for ours and ${rate('baseline, every work order cached').toFixed(1)} for the baseline: ` +
       `the most an evicted report could reach here if replaying cost nothing; ours evicted is ${(rate('work orders') / ceiling).toFixed(2)}× that. ` +
+      `The baseline doing per report what ours does beyond it (its node in search, the 店小蜜 call with a summary, priority and fairness key) reaches ${rate('baseline + both, every work order cached').toFixed(1)} reports/s cached. ` +
       '"replays / report": the SDK\'s sticky-cache misses (workflow tasks that found their work order out of the cache and replayed it) per report: as many reports in flight as the cache holds evict a work order between its report\'s two workflow tasks. ' +
       `${REPORTS} reports to ${WORK_ORDERS} open work orders chosen at random, worker cache ${CACHE} (${WORK_ORDERS} for the cached rows); reports/s from the first report sent to the last one's 店小蜜 call; ` +
       'everything (dev server, sandbox, worker, this driver) on the same machine; CPU per report of the worker process and of the dev server while the reports ran.',

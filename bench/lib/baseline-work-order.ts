@@ -10,10 +10,18 @@ import type * as activities from './baseline-activities';
  * WorkOrderClient drives it; whatever the product costs beyond it is ours.
  * It makes its status visible once (`WorkOrderStatus`), so the benchmarks see it open as they see ours.
  */
-const { emitWorkOrderEvent, updateIdentificationCase, notifyAliMe } = proxyActivities<typeof activities>({ startToCloseTimeout: '30 seconds' });
+const CALL = { startToCloseTimeout: '30 seconds' } as const;
+const { emitWorkOrderEvent, updateIdentificationCase, notifyAliMe } = proxyActivities<typeof activities>(CALL);
 
 interface Input {
   workOrderId: string;
+  seller?: string;
+  /**
+   * What ours does per report beyond this workflow, one part at a time (bench/server-cost.ts measures each):
+   * search sees the node (a search-attribute upsert), and the 店小蜜 call carries a summary for the UI and the
+   * seller's priority and fairness key.
+   */
+  perReport?: { nodeInSearch?: boolean; prioritizedCall?: boolean };
   identification?: unknown;
   alime?: { firstNode?: string };
 }
@@ -29,6 +37,7 @@ const cancel = defineSignal<[unknown]>('cancel');
 const retry = defineSignal('retry');
 const status = defineQuery<unknown>('status');
 const WORK_ORDER_STATUS = defineSearchAttributeKey('WorkOrderStatus', 'KEYWORD');
+const WORK_ORDER_NODE = defineSearchAttributeKey('WorkOrderNode', 'KEYWORD');
 
 export async function workOrderWorkflow(input: Input): Promise<unknown> {
   const view = { workOrderId: input.workOrderId, status: 'opening', currentNode: input.alime?.firstNode ?? 'created', progressReceived: 0 };
@@ -60,7 +69,11 @@ export async function workOrderWorkflow(input: Input): Promise<unknown> {
     const next = inbox.shift();
     if (!next) break;
     view.currentNode = next.node;
-    if (input.alime) await notifyAliMe();
+    if (input.perReport?.nodeInSearch) upsertSearchAttributes([{ key: WORK_ORDER_NODE, value: next.node }]);
+    if (input.alime && input.perReport?.prioritizedCall) {
+      const summary = `店小蜜: work order ${input.workOrderId} reached node ${next.node}`;
+      await notifyAliMe.executeWithOptions({ ...CALL, summary, priority: { priorityKey: 2, fairnessKey: input.seller } }, []);
+    } else if (input.alime) await notifyAliMe();
   }
   if (input.alime) await notifyAliMe();
   if (input.identification) await updateIdentificationCase();
