@@ -29,9 +29,20 @@ const HISTORY_EVENT_LIMITS = (process.env.BENCH_HISTORY_EVENT_LIMITS ?? 'default
  * Each workflow as the issue measured it (ten times more open than cached), then with every work order in the
  * cache: the rate the same machine reaches when no report needs a replay, the ceiling for the evicted one.
  */
-const SUBJECTS = [
+interface Subject {
+  name: string;
+  entry: string;
+  cache: number;
+  inFlight: number;
+  /** Ours only: see HISTORY_EVENT_LIMITS. */
+  historyEventLimit?: number;
+  /** The baseline only: what ours does per report beyond it (bench/lib/baseline-work-order.ts). */
+  perReport?: { nodeInSearch?: boolean; prioritizedCall?: boolean };
+}
+const cached = (name: string, entry: string, perReport?: Subject['perReport']): Subject => ({ name, entry, cache: WORK_ORDERS, inFlight: CONCURRENCIES[0]!, perReport });
+const SUBJECTS: Subject[] = [
   ...CONCURRENCIES.flatMap((inFlight) => [
-    { name: 'baseline (plain workflow, one run)', entry: WORKER_ENTRIES.baseline, cache: CACHE, inFlight, historyEventLimit: undefined as number | undefined },
+    { name: 'baseline (plain workflow, one run)', entry: WORKER_ENTRIES.baseline, cache: CACHE, inFlight },
     ...HISTORY_EVENT_LIMITS.map((historyEventLimit) => ({
       name: historyEventLimit === undefined ? 'work orders' : `work orders, runs of ${historyEventLimit} events`,
       entry: WORKER_ENTRIES.ours,
@@ -40,16 +51,12 @@ const SUBJECTS = [
       historyEventLimit,
     })),
   ]),
-  ...(
-    [
-      ['baseline, every work order cached', {}],
-      // What ours does per report beyond the plain workflow, one part at a time, to see what each costs.
-      ['baseline + node in search, every work order cached', { nodeInSearch: true }],
-      ['baseline + prioritized call, every work order cached', { prioritizedCall: true }],
-      ['baseline + both, every work order cached', { nodeInSearch: true, prioritizedCall: true }],
-    ] as const
-  ).map(([name, perReport]) => ({ name, entry: WORKER_ENTRIES.baseline, cache: WORK_ORDERS, inFlight: CONCURRENCIES[0]!, historyEventLimit: undefined, perReport })),
-  { name: 'work orders, every work order cached', entry: WORKER_ENTRIES.ours, cache: WORK_ORDERS, inFlight: CONCURRENCIES[0]!, historyEventLimit: undefined },
+  cached('baseline, every work order cached', WORKER_ENTRIES.baseline),
+  // What ours does per report beyond the plain workflow, one part at a time, to see what each costs.
+  cached('baseline + node in search, every work order cached', WORKER_ENTRIES.baseline, { nodeInSearch: true }),
+  cached('baseline + prioritized call, every work order cached', WORKER_ENTRIES.baseline, { prioritizedCall: true }),
+  cached('baseline + both, every work order cached', WORKER_ENTRIES.baseline, { nodeInSearch: true, prioritizedCall: true }),
+  cached('work orders, every work order cached', WORKER_ENTRIES.ours),
 ];
 
 /** The SDK's count of workflow tasks that found their work order out of the cache (each one replays it). */
@@ -65,9 +72,7 @@ async function main(): Promise<void> {
   const stack = await startBenchStack();
   const rows: Row[] = [];
   try {
-    for (const subject of SUBJECTS) {
-      const { name, entry, cache, inFlight, historyEventLimit } = subject;
-      const perReport = 'perReport' in subject ? subject.perReport : undefined;
+    for (const { name, entry, cache, inFlight, historyEventLimit, perReport } of SUBJECTS) {
       const taskQueue = `bench-evicted-${entry === WORKER_ENTRIES.ours ? 'ours' : 'baseline'}-${Date.now().toString(36)}`;
       const metricsAddress = `127.0.0.1:${await freePort()}`;
       const worker = await stack.startWorker(entry, taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(cache), WORKER_METRICS_ADDRESS: metricsAddress });
