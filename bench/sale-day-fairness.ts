@@ -6,6 +6,9 @@
  * buyers of work orders opened beforehand (another seller) are answered: completion → final 店小蜜 call.
  * Reported per case: the small sellers' start → first TOP call p50/p99, the final notifications' wait, the
  * big seller's total time, the quota used while busy and the calls refused.
+ *
+ * With BENCH_WORKFLOW_TASK_SLOTS=n it compares instead, fairness on, the worker's workflow-task slots at the
+ * SDK's default and at n, in BENCH_ROUNDS alternating rounds (default 5): bench/results/sale-day-fairness-slots.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +24,8 @@ const BIG = Number(process.env.BENCH_BIG ?? 600);
 const SMALL = Number(process.env.BENCH_SMALL ?? 6);
 const SMALL_SELLERS = ['small-1', 'small-2', 'small-3', 'small-4', 'small-5'];
 const BUYERS = 5;
+/** A small seller's fair share of the quota (one of the 6 sellers) sends its opening calls in this long. */
+const FAIR_SHARE_SECONDS = (SMALL * 2) / ((LIMIT - 1) / (SMALL_SELLERS.length + 1));
 
 interface Case {
   fairness: boolean;
@@ -39,7 +44,8 @@ interface Case {
 type Call = Awaited<ReturnType<typeof sandboxCalls>>[number];
 const idOf = (call: Call): string | undefined => (call.params.work_order_id as string | undefined) ?? (call.params.work_order_notify_dxm_command as { work_order_id?: string } | undefined)?.work_order_id;
 
-async function run(fairness: boolean): Promise<Case> {
+/** One burst; `workflowTaskSlots` unset leaves the worker's workflow-task slots at the SDK's default. */
+async function run(fairness: boolean, workflowTaskSlots?: number): Promise<Case> {
   const stack = await startBenchStack({ fairness });
   const sellers = ['big-shop', 'buyer-shop', ...SMALL_SELLERS];
   const sessionsFile = join(mkdtempSync(join(tmpdir(), 'fairness-sessions-')), 'sessions.json');
@@ -49,7 +55,9 @@ async function run(fairness: boolean): Promise<Case> {
     if (!response.ok) throw new Error(await response.text());
   }
   const taskQueue = `fairness-${fairness ? 'on' : 'off'}-${Date.now().toString(36)}`;
-  const worker = await stack.startWorker(WORKER_ENTRIES.ours, taskQueue, { TOP_CALLS_PER_SECOND: String(LIMIT - 1), TOP_SESSIONS_FILE: sessionsFile });
+  const worker = await stack.startWorker(WORKER_ENTRIES.ours, taskQueue, { TOP_CALLS_PER_SECOND: String(LIMIT - 1), TOP_SESSIONS_FILE: sessionsFile,
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: workflowTaskSlots === undefined ? '' : String(workflowTaskSlots),
+  });
   const workOrders = stack.workOrders(taskQueue);
   const order = (id: string, seller: string) => ({ workOrderId: id, seller, alime: { asyncCode: `ac-${id}` } });
   try {
@@ -129,7 +137,41 @@ async function run(fairness: boolean): Promise<Case> {
   }
 }
 
+/** Fairness on, the SDK's default workflow-task slots against `slots`, alternating round by round. */
+async function compareWorkflowTaskSlots(slots: number, rounds: number): Promise<void> {
+  const variants = [undefined, slots];
+  const label = (variant: number | undefined) => (variant === undefined ? "the SDK's default (40)" : String(variant));
+  const runs: { slots: string; result: Case }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of variants) runs.push({ slots: label(variant), result: await run(true, variant) });
+  }
+  const rows: Row[] = variants.map((variant) => {
+    const cases = runs.filter((r) => r.slots === label(variant)).map((r) => r.result);
+    const sorted = (pick: (c: Case) => number) => cases.map(pick).sort((a, b) => a - b);
+    const p99s = sorted((c) => c.smallWaitP99);
+    return {
+      'workflow-task slots': label(variant),
+      runs: cases.length,
+      'small sellers p99 s, median': percentile(p99s, 50),
+      'lowest s': p99s[0]!,
+      'highest s': p99s.at(-1)!,
+      '÷ fair share': percentile(p99s, 50) / FAIR_SHARE_SECONDS,
+      'small sellers p50 s, median': percentile(sorted((c) => c.smallWaitP50), 50),
+      'final 店小蜜 max s, median': percentile(sorted((c) => c.finalWaitMax), 50),
+      'big seller total s, median': percentile(sorted((c) => c.bigSeconds), 50),
+      'quota used %, lowest': sorted((c) => c.quotaUsedPercent)[0]!,
+      'refused, most': sorted((c) => c.refused).at(-1)!,
+    };
+  });
+  report('sale-day-fairness-slots', `Sale day II, fairness on: the worker's workflow-task slots at the SDK's default and at ${slots}, ${rounds} alternating rounds`, rows, {
+    note: `The burst of sale-day-fairness (${BIG} work orders of one seller, then ${SMALL_SELLERS.length} sellers × ${SMALL}, quota ${LIMIT} calls/s). Medians of the runs' figures; a small seller's fair share sends its ${SMALL * 2} opening calls in ${FAIR_SHARE_SECONDS.toFixed(2)} s (the target: p99 ≤ 1.5× that). Fewer slots keep more of the burst's new workflows on the server, where fairness applies; the price is in reports to evicted work orders (docs/flow-control.md).`,
+    runs,
+  });
+}
+
 async function main(): Promise<void> {
+  const slots = process.env.BENCH_WORKFLOW_TASK_SLOTS;
+  if (slots) return await compareWorkflowTaskSlots(Number(slots), Number(process.env.BENCH_ROUNDS ?? 5));
   const only = process.env.BENCH_FAIRNESS; // 'on' or 'off' to run one case while investigating
   const cases = [only === 'on' ? undefined : await run(false), only === 'off' ? undefined : await run(true)].filter((c) => c !== undefined);
   if (cases.length < 2) return;
@@ -144,7 +186,6 @@ async function main(): Promise<void> {
     'quota used while busy %': c.quotaUsedPercent,
     'refused / accepted %': (100 * c.refused) / c.accepted,
   }));
-  const fairShareSeconds = (SMALL * 2) / ((LIMIT - 1) / (SMALL_SELLERS.length + 1));
   const hops = table(
     Object.keys(on.smallHops).map((hop) => ({
       'small sellers’ wait, hop by hop (from their histories)': hop,
@@ -155,7 +196,7 @@ async function main(): Promise<void> {
     })),
   );
   report('sale-day-fairness', `Sale day II: ${BIG} work orders of one seller at once, then ${SMALL_SELLERS.length} sellers × ${SMALL}, app quota N = ${LIMIT} calls/s, 2 s bans`, rows, {
-    note: `One worker, budget N − 1, activity slots by default (half a second of budget). Each work order opens with two TOP calls (Qianniu event, first 店小蜜 node). The small sellers start 3 s into the burst; ${BUYERS} buyers' work orders opened beforehand are completed at the same moment. A small seller's fair share of the quota (${SMALL_SELLERS.length + 1} sellers) sends its ${SMALL * 2} opening calls in about ${fairShareSeconds.toFixed(1)} s. Fairness on against off: small sellers' p99 ${(on.smallWaitP99 / off.smallWaitP99).toFixed(2)}×, big seller's total time ${(on.bigSeconds / off.bigSeconds).toFixed(2)}×. Targets: small sellers' p99 ≤ 5 s and ≤ 1.5× their fair share; final notification ≤ 2 s; big seller ≤ 1.1×; quota used ≥ 95%, refused ≤ 1%.`,
+    note: `One worker, budget N − 1, activity slots by default (half a second of budget). Each work order opens with two TOP calls (Qianniu event, first 店小蜜 node). The small sellers start 3 s into the burst; ${BUYERS} buyers' work orders opened beforehand are completed at the same moment. A small seller's fair share of the quota (${SMALL_SELLERS.length + 1} sellers) sends its ${SMALL * 2} opening calls in about ${FAIR_SHARE_SECONDS.toFixed(1)} s. Fairness on against off: small sellers' p99 ${(on.smallWaitP99 / off.smallWaitP99).toFixed(2)}×, big seller's total time ${(on.bigSeconds / off.bigSeconds).toFixed(2)}×. Targets: small sellers' p99 ≤ 5 s and ≤ 1.5× their fair share; final notification ≤ 2 s; big seller ≤ 1.1×; quota used ≥ 95%, refused ≤ 1%.`,
     hops: `${hops}\n\nA work order's first TOP call waits in two fairly shared queues in turn: its workflow's first task (for the worker's workflow-task slots, which the big seller's 600 new workflows keep busy) and the call itself (for the quota: a seller's share sends its 6 first calls in ${(SMALL / ((LIMIT - 1) / (SMALL_SELLERS.length + 1))).toFixed(1)} s); then up to half a second in the worker's pacer, the calls it holds.`,
     runs: cases,
   });

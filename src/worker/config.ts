@@ -101,12 +101,15 @@ export const configSchema = z.object({
     z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').optional(),
   ),
   /**
-   * Workflow tasks this worker takes from the server at once (the SDK's default when unset). Like the
-   * activity slots, a task the worker holds waits in arrival order, outside the server's fairness.
+   * Workflow tasks this worker takes from the server at once: 8 (the SDK's default is 40). Its workflow code
+   * runs on one thread, and a task it holds waits for that thread in arrival order, outside the server's
+   * fairness: with 40, a burst of one seller's new work orders sat in the worker and another seller's first
+   * tasks queued behind it (benchmark sale-day-fairness-slots: small sellers' p99 3.43 s with 40, 2.77 s with
+   * 8); reports to evicted work orders ran within their noise of 40 (docs/flow-control.md).
    */
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(
     (value) => (value === '' ? undefined : value),
-    z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(2, 'must be 2 or more (the SDK needs two beside a workflow cache)').optional(),
+    z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(2, 'must be 2 or more (the SDK needs two beside a workflow cache)').default(8),
   ),
   /** On SIGTERM, in-flight TOP calls get this long to finish before they are cancelled. */
   WORKER_SHUTDOWN_GRACE_MS: positiveInt(20_000),

@@ -156,9 +156,10 @@ describe('worker configuration', () => {
     assert.throws(() => loadConfig({ ...valid, TOP_WORKER_COUNT: '3', TOP_WORKER_INDEX: '3' }), /TOP_WORKER_INDEX must be less than TOP_WORKER_COUNT/);
   });
 
-  it('takes at least two workflow-task slots, or the SDK default', () => {
+  it('takes at least two workflow-task slots, 8 when unset', () => {
     assert.equal(loadConfig({ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '4' }).WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, 4);
-    assert.equal(loadConfig({ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '' }).WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, undefined);
+    assert.equal(loadConfig({ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '' }).WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, 8);
+    assert.equal(loadConfig(valid).WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, 8);
     assert.throws(() => loadConfig({ ...valid, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' }), /WORKER_MAX_CONCURRENT_WORKFLOW_TASKS must be 2 or more/);
   });
 

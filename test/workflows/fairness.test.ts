@@ -16,7 +16,7 @@ import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId } from
  * and counts the sandbox received, never wall-clock limits.
  */
 describe('sale day: fair shares per seller and the buyer first, under one app quota', async () => {
-  const { sandbox, client, writeSessions } = await startStack({ TOP_CALLS_PER_SECOND: '10', TOP_SELLER_WEIGHTS: '{"heavy-shop":3}' }, { temporal: { fairness: process.env.FAIRNESS_OFF !== '1' } });
+  const { env, config, sandbox, client, writeSessions } = await startStack({ TOP_CALLS_PER_SECOND: '10', TOP_SELLER_WEIGHTS: '{"heavy-shop":3}' }, { temporal: { fairness: process.env.FAIRNESS_OFF !== '1' } });
   const sellers = ['big-shop', 'small-shop-1', 'small-shop-2', 'heavy-shop', 'light-shop'];
   for (const seller of sellers) sandbox.setSession(`key-of-${seller}`, { seller });
   writeSessions({ ...DEFAULT_SESSIONS, ...Object.fromEntries(sellers.map((seller) => [seller, `key-of-${seller}`])) });
@@ -66,6 +66,29 @@ describe('sale day: fair shares per seller and the buyer first, under one app qu
     const heavy = middle.filter((seller) => seller === 'heavy-shop').length;
     assert.ok(heavy >= 15, `heavy-shop (weight 3) had ${heavy} of 24 calls, light-shop ${middle.length - heavy}: ${middle.join(' ')}`);
     await Promise.all(orders.map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
+  });
+
+  it("a burst of one seller's new work orders waits on the server, where fairness applies, not inside the worker", async () => {
+    const burst = Array.from({ length: 60 }, () => bookkeepingOnly('big-shop', 'WO-BURST'));
+    await Promise.all(burst.map((input) => client.start(input)));
+    // Each work order's first workflow task, from the worker taking it to its answer (the server's clock).
+    const held = await Promise.all(
+      burst.map(async (input) => {
+        const handle = env.client.workflow.getHandle(workflowIdFor(input.workOrderId));
+        return await eventually(async () => {
+          const events = (await handle.fetchHistory()).events ?? [];
+          const at = (event: temporal.api.history.v1.IHistoryEvent | undefined) => event && Number(event.eventTime!.seconds) * 1000 + (event.eventTime!.nanos ?? 0) / 1e6;
+          const taken = at(events.find((event) => event.workflowTaskStartedEventAttributes));
+          const answered = at(events.find((event) => event.workflowTaskCompletedEventAttributes));
+          return taken !== undefined && answered !== undefined ? { taken, answered } : undefined;
+        }, 'the first workflow task done');
+      }),
+    );
+    // The most the worker held at once. With the SDK's default of 40 slots it held 31 of this burst at once
+    // (measured), each waiting in arrival order for the one workflow thread, outside the server's fairness.
+    const mostAtOnce = Math.max(...held.map(({ taken }) => held.filter((other) => other.taken <= taken && other.answered > taken).length));
+    assert.ok(mostAtOnce <= config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, `the worker held ${mostAtOnce} of the burst's first workflow tasks at once`);
+    await Promise.all(burst.map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
   });
 });
 
