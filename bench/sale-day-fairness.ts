@@ -8,7 +8,7 @@
  * big seller's total time, the quota used while busy and the calls refused.
  *
  * With BENCH_WORKFLOW_TASK_SLOTS=n it compares instead, fairness on, the worker's workflow-task slots at the
- * SDK's default and at n, in BENCH_ROUNDS alternating rounds (default 5): bench/results/sale-day-fairness-slots.
+ * SDK's default (40) and at n, in BENCH_ROUNDS alternating rounds (default 5): bench/results/sale-day-fairness-slots.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,7 +44,7 @@ interface Case {
 type Call = Awaited<ReturnType<typeof sandboxCalls>>[number];
 const idOf = (call: Call): string | undefined => (call.params.work_order_id as string | undefined) ?? (call.params.work_order_notify_dxm_command as { work_order_id?: string } | undefined)?.work_order_id;
 
-/** One burst; `workflowTaskSlots` unset leaves the worker's workflow-task slots at the SDK's default. */
+/** One burst; `workflowTaskSlots` unset leaves the worker's workflow-task slots at the product's default. */
 async function run(fairness: boolean, workflowTaskSlots?: number): Promise<Case> {
   const stack = await startBenchStack({ fairness });
   const sellers = ['big-shop', 'buyer-shop', ...SMALL_SELLERS];
@@ -137,10 +137,13 @@ async function run(fairness: boolean, workflowTaskSlots?: number): Promise<Case>
   }
 }
 
+/** The SDK's default of workflow-task slots (the product's own until 1.0.0). */
+const SDK_WORKFLOW_TASK_SLOTS = 40;
+
 /** Fairness on, the SDK's default workflow-task slots against `slots`, alternating round by round. */
 async function compareWorkflowTaskSlots(slots: number, rounds: number): Promise<void> {
-  const variants = [undefined, slots];
-  const label = (variant: number | undefined) => (variant === undefined ? "the SDK's default (40)" : String(variant));
+  const variants = [SDK_WORKFLOW_TASK_SLOTS, slots];
+  const label = (variant: number) => (variant === SDK_WORKFLOW_TASK_SLOTS ? `the SDK's default (${variant})` : String(variant));
   const runs: { slots: string; result: Case }[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const variant of variants) runs.push({ slots: label(variant), result: await run(true, variant) });
@@ -196,7 +199,7 @@ async function main(): Promise<void> {
     })),
   );
   report('sale-day-fairness', `Sale day II: ${BIG} work orders of one seller at once, then ${SMALL_SELLERS.length} sellers × ${SMALL}, app quota N = ${LIMIT} calls/s, 2 s bans`, rows, {
-    note: `One worker, budget N − 1, activity slots by default (half a second of budget). Each work order opens with two TOP calls (Qianniu event, first 店小蜜 node). The small sellers start 3 s into the burst; ${BUYERS} buyers' work orders opened beforehand are completed at the same moment. A small seller's fair share of the quota (${SMALL_SELLERS.length + 1} sellers) sends its ${SMALL * 2} opening calls in about ${FAIR_SHARE_SECONDS.toFixed(1)} s. Fairness on against off: small sellers' p99 ${(on.smallWaitP99 / off.smallWaitP99).toFixed(2)}×, big seller's total time ${(on.bigSeconds / off.bigSeconds).toFixed(2)}×. Targets: small sellers' p99 ≤ 5 s and ≤ 1.5× their fair share; final notification ≤ 2 s; big seller ≤ 1.1×; quota used ≥ 95%, refused ≤ 1%.`,
+    note: `One worker, budget N − 1, its slots by default (activities: half a second of budget; workflow tasks: 8). Each work order opens with two TOP calls (Qianniu event, first 店小蜜 node). The small sellers start 3 s into the burst; ${BUYERS} buyers' work orders opened beforehand are completed at the same moment. A small seller's fair share of the quota (${SMALL_SELLERS.length + 1} sellers) sends its ${SMALL * 2} opening calls in about ${FAIR_SHARE_SECONDS.toFixed(1)} s. Fairness on against off: small sellers' p99 ${(on.smallWaitP99 / off.smallWaitP99).toFixed(2)}×, big seller's total time ${(on.bigSeconds / off.bigSeconds).toFixed(2)}×. Targets: small sellers' p99 ≤ 5 s and ≤ 1.5× their fair share; final notification ≤ 2 s; big seller ≤ 1.1×; quota used ≥ 95%, refused ≤ 1%.`,
     hops: `${hops}\n\nA work order's first TOP call waits in two fairly shared queues in turn: its workflow's first task (for the worker's workflow-task slots, which the big seller's 600 new workflows keep busy) and the call itself (for the quota: a seller's share sends its 6 first calls in ${(SMALL / ((LIMIT - 1) / (SMALL_SELLERS.length + 1))).toFixed(1)} s); then up to half a second in the worker's pacer, the calls it holds.`,
     runs: cases,
   });

@@ -103,19 +103,26 @@ export interface OpeningHops {
   firstActivityStartedAt: number;
 }
 
+/** A workflow's first workflow task, server clock: when a worker took it and when the worker answered. */
+export function firstWorkflowTask(history: History): { takenAt: number; answeredAt: number } | undefined {
+  const all = events(history);
+  const taken = all.find((e) => e.kind === 'workflowTaskStarted');
+  const answered = all.find((e) => e.kind === 'workflowTaskCompleted');
+  return taken && answered ? { takenAt: taken.at, answeredAt: answered.at } : undefined;
+}
+
 export function openingHops(history: History): OpeningHops | undefined {
   const all = events(history);
   const kinds = all.map((e) => e.kind);
-  const wftStarted = kinds.indexOf('workflowTaskStarted');
-  const wftCompleted = kinds.indexOf('workflowTaskCompleted');
+  const firstTask = firstWorkflowTask(history);
   const scheduled = kinds.indexOf('activityTaskScheduled');
   const started = kinds.indexOf('activityTaskStarted', scheduled);
-  if (wftStarted < 0 || wftCompleted < 0 || scheduled < 0 || started < 0) return undefined;
+  if (!firstTask || scheduled < 0 || started < 0) return undefined;
   const at = (index: number) => all[index]!.at;
   return {
     startedAt: at(0),
-    firstWorkflowTaskScheduleToStart: at(wftStarted) - at(0),
-    firstWorkflowTaskExecution: at(wftCompleted) - at(wftStarted),
+    firstWorkflowTaskScheduleToStart: firstTask.takenAt - at(0),
+    firstWorkflowTaskExecution: firstTask.answeredAt - firstTask.takenAt,
     firstActivityScheduleToStart: at(started) - at(scheduled),
     firstActivityStartedAt: at(started),
   };

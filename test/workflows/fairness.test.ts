@@ -7,6 +7,7 @@ import { CALL_PRIORITY, PROMOTED_AFTER_MS } from '../../src/work-order/prioritie
 import { workflowIdFor } from '../../src/work-order/temporal-names';
 import { bookkeepingOnly, createdEvents, smallSellersBehindBacklog } from '../helpers/fairness';
 import { DEFAULT_SESSIONS, eventually, startStack } from '../helpers/stack';
+import { firstWorkflowTask } from '../../bench/lib/history';
 import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
 /**
@@ -71,22 +72,13 @@ describe('sale day: fair shares per seller and the buyer first, under one app qu
   it("a burst of one seller's new work orders waits on the server, where fairness applies, not inside the worker", async () => {
     const burst = Array.from({ length: 60 }, () => bookkeepingOnly('big-shop', 'WO-BURST'));
     await Promise.all(burst.map((input) => client.start(input)));
+    // Every work order past its first task (which schedules its created event), each history read once.
+    await eventually(() => (createdEvents(sandbox).filter((call) => burst.some((input) => belongsTo(call, input.workOrderId))).length === burst.length ? true : undefined), 'every created event sent', 60_000);
     // Each work order's first workflow task, from the worker taking it to its answer (the server's clock).
-    const held = await Promise.all(
-      burst.map(async (input) => {
-        const handle = env.client.workflow.getHandle(workflowIdFor(input.workOrderId));
-        return await eventually(async () => {
-          const events = (await handle.fetchHistory()).events ?? [];
-          const at = (event: temporal.api.history.v1.IHistoryEvent | undefined) => event && Number(event.eventTime!.seconds) * 1000 + (event.eventTime!.nanos ?? 0) / 1e6;
-          const taken = at(events.find((event) => event.workflowTaskStartedEventAttributes));
-          const answered = at(events.find((event) => event.workflowTaskCompletedEventAttributes));
-          return taken !== undefined && answered !== undefined ? { taken, answered } : undefined;
-        }, 'the first workflow task done');
-      }),
-    );
+    const held = await Promise.all(burst.map(async (input) => firstWorkflowTask(await env.client.workflow.getHandle(workflowIdFor(input.workOrderId)).fetchHistory())!));
     // The most the worker held at once. With the SDK's default of 40 slots it held 31 of this burst at once
     // (measured), each waiting in arrival order for the one workflow thread, outside the server's fairness.
-    const mostAtOnce = Math.max(...held.map(({ taken }) => held.filter((other) => other.taken <= taken && other.answered > taken).length));
+    const mostAtOnce = Math.max(...held.map(({ takenAt }) => held.filter((other) => other.takenAt <= takenAt && other.answeredAt > takenAt).length));
     assert.ok(mostAtOnce <= config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, `the worker held ${mostAtOnce} of the burst's first workflow tasks at once`);
     await Promise.all(burst.map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
   });
