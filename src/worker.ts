@@ -12,6 +12,7 @@ import { topFlowMetrics, topMetricsInterceptor } from './activities/top-metrics'
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { activitySlots, loadConfig, type Config } from './worker/config';
 import { WorkOrderClient } from './client';
+import { watchForFatalStop } from './worker/fatal-stop';
 import { startHealthServer } from './worker/health';
 import { ServerReachability } from './worker/server-reachability';
 import { createLogger } from './worker/logging';
@@ -25,6 +26,7 @@ import { PRELOADED_WORKFLOW_MODULES } from './worker/workflow-bundle';
 export interface RunningWorker {
   worker: Worker;
   top: TopClient;
+  sessions: FileSessionStore;
   /** Which sellers this worker's TOP calls went to most (served as `GET /quota`). */
   quotaUsers: QuotaUsers;
   /** Once the worker has stopped: stops resuming re-authorized sellers' work orders and closes the TOP client. */
@@ -39,9 +41,13 @@ export interface WorkerExtras {
 
 /** Builds the worker on a connection; the caller runs it and calls `close` when it has stopped. */
 export async function createWorker(config: Config, connection: NativeConnection, { namespace, tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME }) }: WorkerExtras = {}): Promise<RunningWorker> {
-  const meter = Runtime.instance().metricMeter;
+  const { metricMeter: meter, logger } = Runtime.instance();
   const sessions = new FileSessionStore(config.TOP_SESSIONS_FILE);
   await sessions.check();
+  sessions.onProblemChanged((problem) => {
+    if (problem) logger.warn('the sessions file cannot be used; its last good copy answers until it is fixed', { problem });
+    else logger.info('the sessions file is good again');
+  });
   const top = new TopClient({
     gatewayUrl: config.TOP_GATEWAY_URL,
     appKey: config.TOP_APP_KEY,
@@ -52,6 +58,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     callsPerSecond: config.TOP_CALLS_PER_SECOND,
     share: { count: config.TOP_WORKER_COUNT, index: config.TOP_WORKER_INDEX },
     flowObserver: topFlowMetrics(meter),
+    otherSecrets: () => sessions.knownKeys(),
   });
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
@@ -90,10 +97,11 @@ export async function createWorker(config: Config, connection: NativeConnection,
     // as failing in the UI) until a fixed worker is deployed; the work order is never failed or lost.
   });
   const workOrders = new WorkOrderClient(new Client({ connection, namespace, dataConverter }), config.TEMPORAL_TASK_QUEUE);
-  const reauthorizations = resumeReauthorizedSellers(sessions, workOrders, meter, config.TOP_SESSIONS_CHECK_INTERVAL_MS, Runtime.instance().logger);
+  const reauthorizations = resumeReauthorizedSellers(sessions, workOrders, meter, config.TOP_SESSIONS_CHECK_INTERVAL_MS, logger);
   return {
     worker,
     top,
+    sessions,
     quotaUsers,
     close: async () => {
       await reauthorizations.stop();
@@ -117,6 +125,9 @@ function deploymentVersion(config: Config): WorkerOptions['workerDeploymentOptio
   };
 }
 
+/** How long a worker that stopped on its own may take to wind down before its process exits. */
+const FATAL_EXIT_WITHIN_MS = 5_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger();
@@ -127,12 +138,22 @@ async function main(): Promise<void> {
   const tracing = createTracing({ serviceName: config.OTEL_SERVICE_NAME, spanProcessor: otlpSpanProcessor(config) });
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
-  const { worker, quotaUsers, close } = await createWorker(config, connection, { namespace, tracing });
+  const { worker, quotaUsers, sessions, close } = await createWorker(config, connection, { namespace, tracing });
   // What /readyz answers, as a gauge too: Prometheus alerts on it (deploy/alerts/work-orders.yml).
-  const ready = Runtime.instance().metricMeter.createGauge('worker_ready', 'int', 'worker', '1 while the worker is RUNNING and reaches its Temporal frontend, else 0');
-  const reachability = new ServerReachability(connection, (reachable) => ready.set(reachable && worker.getState() === 'RUNNING' ? 1 : 0));
+  const ready = Runtime.instance().metricMeter.createGauge('worker_ready', 'int', 'worker', '1 while the worker is RUNNING, reaches its Temporal frontend and can read its sessions file, else 0');
+  const reachability = new ServerReachability(connection, (reachable) => ready.set(reachable && worker.getState() === 'RUNNING' && !sessions.problem ? 1 : 0));
   reachability.start();
-  const health = config.WORKER_HEALTH_ADDRESS === 'off' ? undefined : await startHealthServer(worker, config.WORKER_HEALTH_ADDRESS, reachability, () => quotaUsers.report());
+  const fatalStop = watchForFatalStop(worker, (why) => {
+    ready.set(0);
+    logger.error(`${why}: exiting, for the supervisor to start it again`, { cause: logger.lastError() ?? 'not logged' });
+    // run() may wait for its polls to end first: the process exits failed either way, within a bound.
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), FATAL_EXIT_WITHIN_MS);
+  });
+  const health =
+    config.WORKER_HEALTH_ADDRESS === 'off'
+      ? undefined
+      : await startHealthServer({ worker, server: reachability, fatal: () => fatalStop.fatal, problems: () => [sessions.problem], quota: () => quotaUsers.report() }, config.WORKER_HEALTH_ADDRESS);
   const openGauge =
     config.WORKER_METRICS_ADDRESS === 'off'
       ? undefined
@@ -149,6 +170,7 @@ async function main(): Promise<void> {
   try {
     await worker.run(); // the SDK shuts down gracefully on SIGINT/SIGTERM
   } finally {
+    fatalStop.stop();
     await openGauge?.stop();
     await health?.close();
     await reachability.stop();

@@ -27,10 +27,16 @@ export const SESSIONS_RECHECK_MS = 1_000;
  * a second (a check on every TOP call was a measurable share of the worker's CPU), and at once when the
  * seller is not in the copy read last or TOP has just refused the seller's key: a seller who has just
  * authorized, or re-authorized after a refusal, is never answered from a stale copy.
+ *
+ * A file that cannot be read at start-up stops the worker. One that goes missing or bad later (a deploy
+ * rewriting it, a typo) is a `problem`: the last good copy keeps answering, so work orders go on, while
+ * the worker reports not ready and says why, until the file is good again.
  */
 export class FileSessionStore implements SessionStore {
   #cache: { mtimeMs: number; sessions: Record<string, string>; checkedAt: number } | undefined;
+  #problem: string | undefined;
   readonly #keyChangeListeners: ((sellers: string[]) => void)[] = [];
+  readonly #problemListeners: ((problem: string | undefined) => void)[] = [];
 
   constructor(
     readonly path: string,
@@ -40,6 +46,21 @@ export class FileSessionStore implements SessionStore {
   /** Called with the sellers whose key is new or changed each time the file is read after a change (not on the first read). */
   onKeysChanged(listener: (sellers: string[]) => void): void {
     this.#keyChangeListeners.push(listener);
+  }
+
+  /** Called when the file turns bad (with why) and when it is good again (undefined). */
+  onProblemChanged(listener: (problem: string | undefined) => void): void {
+    this.#problemListeners.push(listener);
+  }
+
+  /** Why the file could not be read last time, while the last good copy answers; undefined when it is good. */
+  get problem(): string | undefined {
+    return this.#problem;
+  }
+
+  /** Every session key of the last good copy: none of them may appear in an error or a log line. */
+  knownKeys(): Iterable<string> {
+    return Object.values(this.#cache?.sessions ?? {});
   }
 
   async sessionFor(seller: string): Promise<string | undefined> {
@@ -60,26 +81,57 @@ export class FileSessionStore implements SessionStore {
 
   async #load(): Promise<Record<string, string>> {
     const checkedAt = this.now();
-    const { mtimeMs } = await stat(this.path);
-    if (this.#cache?.mtimeMs === mtimeMs) {
+    let read: { mtimeMs: number; sessions: Record<string, string> } | undefined;
+    try {
+      read = await this.#read(this.#cache?.mtimeMs);
+    } catch (error) {
+      if (!this.#cache) throw error;
+      // The last good copy answers until the file is good again; it is looked at again in a second.
       this.#cache.checkedAt = checkedAt;
+      this.#setProblem((error as Error).message);
       return this.#cache.sessions;
+    }
+    this.#setProblem(undefined);
+    if (!read) {
+      this.#cache!.checkedAt = checkedAt;
+      return this.#cache!.sessions;
+    }
+    const before = this.#cache?.sessions;
+    this.#cache = { ...read, checkedAt };
+    if (before) {
+      const changed = Object.keys(read.sessions).filter((seller) => before[seller] !== read.sessions[seller]);
+      if (changed.length) for (const listener of this.#keyChangeListeners) listener(changed);
+    }
+    return read.sessions;
+  }
+
+  /** The file's sessions, or undefined when it has not changed since `knownMtimeMs`. Errors name the file, never its content. */
+  async #read(knownMtimeMs: number | undefined): Promise<{ mtimeMs: number; sessions: Record<string, string> } | undefined> {
+    let mtimeMs: number;
+    let text: string;
+    try {
+      ({ mtimeMs } = await stat(this.path));
+      if (mtimeMs === knownMtimeMs) return undefined;
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(`TOP_SESSIONS_FILE ${this.path} cannot be read${code === 'ENOENT' ? ': no such file' : ''} (${code ?? String(error)})`);
     }
     let json: unknown;
     try {
-      json = JSON.parse(await readFile(this.path, 'utf8'));
+      json = JSON.parse(text);
     } catch {
       throw new Error(`TOP_SESSIONS_FILE ${this.path} is not valid JSON`);
     }
     const parsed = sessionsFile.safeParse(json);
     // Name the seller, never echo the file's content: it is full of secrets.
     if (!parsed.success) throw new Error(`TOP_SESSIONS_FILE ${this.path} must map seller → session key (problem at "${parsed.error.issues[0]?.path.join('.')}")`);
-    const before = this.#cache?.sessions;
-    this.#cache = { mtimeMs, sessions: parsed.data, checkedAt };
-    if (before) {
-      const changed = Object.keys(parsed.data).filter((seller) => before[seller] !== parsed.data[seller]);
-      if (changed.length) for (const listener of this.#keyChangeListeners) listener(changed);
-    }
-    return parsed.data;
+    return { mtimeMs, sessions: parsed.data };
+  }
+
+  #setProblem(problem: string | undefined): void {
+    if (problem === this.#problem) return;
+    this.#problem = problem;
+    for (const listener of this.#problemListeners) listener(problem);
   }
 }

@@ -3,7 +3,7 @@
  * keys are deterministic, so a retried call is recognisable: `event_id` is `<work order>:<event>`, the
  * case is always `outer_case_id`, 店小蜜 knows the work order by its `async_code`.
  */
-import { CASE_OPERATION, formatTopTime, type CaseUpdateRequest, type EmitEventRequest, type ProgressNotifyRequest } from '../top';
+import { CASE_OPERATION, EMIT_TEXT_MAX, fitText, formatTopTime, OPERATE_TIPS_MAX, type CaseUpdateRequest, type EmitEventRequest, type ProgressNotifyRequest } from '../top';
 import type { WorkOrderEventKind, WorkOrderStatusCodes } from '../work-order/events';
 
 export interface EmitEventInput {
@@ -49,7 +49,8 @@ export function eventEmitParams(input: EmitEventInput, statusCodes: WorkOrderSta
     biz_order_id: input.bizOrderId,
     ts: input.at,
     text: input.text,
-    result_msg: input.resultMessage,
+    // A closing note composed from what users wrote: shortened to fit rather than refused.
+    result_msg: input.resultMessage === undefined ? undefined : fitText(input.resultMessage, EMIT_TEXT_MAX),
     ctx_data: { node: input.node, event: input.kind },
     buyer_nick: input.buyer?.nick,
     buyer_id: input.buyer?.id,
@@ -69,7 +70,9 @@ export function caseUpdateParams(input: CaseUpdateInput): CaseUpdateRequest {
       refund_id: input.refundId,
       outer_case_id: input.caseId,
       operate_type: CASE_OPERATION[input.operation],
-      operate_tips: input.tips,
+      // Composed from what users wrote (a cancellation reason behind a prefix, a result message of up to
+      // 2,000 characters): shortened to fit, so that the case still closes on TOP.
+      operate_tips: fitText(input.tips, OPERATE_TIPS_MAX),
       // TOP takes the case's time in whole seconds.
       occur_time: Math.floor(input.at / 1000),
     },

@@ -19,6 +19,14 @@ export const faultsSchema = z.strictObject({
    */
   flakyIds: z.array(z.string().min(1)).max(10_000).default([]),
   flakyRate: rate.default(0.5),
+  /**
+   * Calls mentioning one of these ids are answered as a broken or hostile gateway might: echoing the app
+   * secret and the session key in every field of an error (`echo-secrets`) or of a failed business result
+   * (`echo-secrets-in-result`), with a sub_msg of 0.9 MB (under the client's cap on a body) holding lone surrogates (`huge-message`), with a 3 MB
+   * body (`oversize-body`), a body fed a byte every 200 ms for a minute (`drip-body`), or a ban of three
+   * years (`endless-ban`).
+   */
+  hostileAnswers: z.record(z.string().min(1), z.enum(['echo-secrets', 'echo-secrets-in-result', 'huge-message', 'oversize-body', 'drip-body', 'endless-ban'])).default({}),
   /** Calls mentioning one of these ids (work order, case, refund, order, async code) fail inside the envelope. */
   businessErrorIds: z.array(z.string().min(1)).max(10_000).default([]),
   /**

@@ -10,7 +10,7 @@ export interface RecordedCall {
   signMethod?: string;
   layouts: string[];
   /** `ok`, `business-error`, `rate-limited`, `isp-error`, `http-502`, `dropped` or `rejected` (a gateway error). */
-  outcome: 'ok' | 'business-error' | 'rate-limited' | 'isp-error' | 'http-502' | 'dropped' | 'rejected';
+  outcome: 'ok' | 'business-error' | 'rate-limited' | 'isp-error' | 'http-502' | 'dropped' | 'rejected' | 'hostile';
   code?: number;
   subCode?: string;
   /** Business parameters, with JSON parameters parsed (64-bit ids as decimal strings). */

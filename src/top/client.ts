@@ -6,6 +6,7 @@ import { BanGate, heldBack } from './ban-gate';
 import { TopError } from './errors';
 import { Pacer, type BudgetShare } from './pacer';
 import { unwrapTopResponse } from './envelope';
+import { fitText } from './text';
 import { toWireParams, type TopParamValue } from './params';
 import { signTopRequest, type SignMethod } from './sign';
 import { formatTopTime } from './timestamp';
@@ -32,6 +33,11 @@ export interface TopClientOptions {
   share?: BudgetShare;
   /** Told about bans and held calls, e.g. to count them in metrics. */
   flowObserver?: FlowObserver;
+  /**
+   * Secrets besides the app secret and the call's own session key that no error may carry, should TOP's
+   * answer echo them: every seller's session key. Read only when a call fails.
+   */
+  otherSecrets?: () => Iterable<string>;
 }
 
 export interface FlowObserver {
@@ -57,6 +63,11 @@ export interface TopCallOptions {
 
 export const PARTNER_ID = 'taobao-work-orders-0.1';
 
+/** The longest answer read from the gateway: the three APIs answer a few hundred bytes. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** The longest text kept from one field of TOP's answer (a message, a code, a request id). */
+export const MAX_TOP_TEXT = 500;
+
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' } as const;
 
 // The OpenTelemetry API alone: spans are no-ops unless the process has set up a tracer provider.
@@ -69,7 +80,7 @@ const tracer = trace.getTracer('taobao-top-client');
 export class TopClient {
   readonly appKey: string;
   readonly signMethod: SignMethod;
-  /** The limit for the response headers, and separately for the body, of one call. */
+  /** The limit for one call's whole answer, headers and body. */
   readonly requestTimeoutMs: number;
   // Private fields are invisible to util.inspect, JSON.stringify and Object.keys: the secret cannot
   // leak through a logged client.
@@ -84,6 +95,7 @@ export class TopClient {
   readonly #gate = new BanGate({ now: () => performance.now(), sleep: (ms, signal) => sleep(ms, undefined, { signal }) });
   readonly #pacer: Pacer | undefined;
   readonly #observer: FlowObserver | undefined;
+  readonly #otherSecrets: () => Iterable<string>;
 
   constructor(options: TopClientOptions) {
     const url = new URL(options.gatewayUrl);
@@ -101,6 +113,7 @@ export class TopClient {
     this.#now = options.now ?? Date.now;
     this.#pacer = options.callsPerSecond === undefined ? undefined : new Pacer(options.callsPerSecond, options.share);
     this.#observer = options.flowObserver;
+    this.#otherSecrets = options.otherSecrets ?? (() => []);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.#pool = new Pool(url.origin, {
       connections: options.connections ?? 64,
@@ -108,6 +121,7 @@ export class TopClient {
       headersTimeout: this.requestTimeoutMs,
       bodyTimeout: this.requestTimeoutMs,
       keepAliveTimeout: 30_000,
+      maxResponseSize: MAX_RESPONSE_BYTES,
     });
   }
 
@@ -145,18 +159,28 @@ export class TopClient {
       const { status, body } = await this.#post(method, params, options.signal, redact);
       span.setAttribute('http.response.status_code', status);
       const result = unwrapTopResponse(method, status, body, redact);
-      if (typeof result.request_id === 'string') span.setAttribute('top.request_id', result.request_id);
+      if (typeof result.request_id === 'string') span.setAttribute('top.request_id', this.#clean(result.request_id, options.session));
       return readResult(result);
     } catch (error) {
-      recordFailure(span, error);
-      if (error instanceof TopError && error.classification === 'rate-limited' && error.source === 'gateway') {
-        const { scope, ms } = this.#gate.ban(error);
+      // From here on the error reaches failures, logs, the work order's state and spans: only clean text.
+      const failure = error instanceof TopError ? error.withCleanText((text) => this.#clean(text, options.session)) : error;
+      recordFailure(span, failure);
+      if (failure instanceof TopError && failure.classification === 'rate-limited' && failure.source === 'gateway') {
+        const { scope, ms } = this.#gate.ban(failure);
         this.#observer?.banned(scope, ms);
       }
-      throw error;
+      throw failure;
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * Text from TOP made safe to keep: every secret replaced wherever it appears (TOP may echo what it was
+   * sent), well-formed Unicode (Temporal's protobufs take nothing else), and at most MAX_TOP_TEXT long.
+   */
+  #clean(text: string, session: string | undefined): string {
+    return fitText(redactSecrets(text, [this.#secret, session, ...this.#otherSecrets()]).toWellFormed(), MAX_TOP_TEXT);
   }
 
   #spanAttributesFor(method: string): Attributes {
@@ -201,6 +225,9 @@ export class TopClient {
   }
 
   async #post(method: string, params: Record<string, string>, signal: AbortSignal | undefined, redact: (text: string) => string): Promise<{ status: number; body: string }> {
+    // One deadline for the whole answer: undici's timeouts bound each wait, so a body fed a byte at a time
+    // would otherwise hold the call (and its activity slot) for as long as the gateway likes.
+    const deadline = AbortSignal.timeout(this.requestTimeoutMs);
     try {
       // Everything travels in the body, none in the URL, so no proxy or access log sees the session key.
       const response = await this.#pool.request({
@@ -211,12 +238,13 @@ export class TopClient {
         // not +) at well under half the CPU, the trade-off Node's documentation names. It throws on a lone
         // surrogate, which toWireParams has already refused with a TopInputError.
         body: formEncode(params),
-        signal,
+        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
       });
       return { status: response.statusCode, body: await response.body.text() };
     } catch (error) {
       if (signal?.aborted) throw error;
-      throw new TopError({ method, source: 'transport', classification: 'transient', msg: redact(describeTransportError(error)) }, { cause: error });
+      const why = deadline.aborted ? `no complete answer within ${this.requestTimeoutMs} ms` : describeTransportError(error);
+      throw new TopError({ method, source: 'transport', classification: 'transient', msg: redact(why) }, { cause: error });
     }
   }
 

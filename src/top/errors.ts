@@ -73,6 +73,19 @@ export class TopError extends Error {
     return this.classification === 'transient' || this.classification === 'rate-limited';
   }
 
+  /**
+   * The same error with every text that came from TOP passed through `clean` (redacted, bounded), the
+   * classification and ban kept as TOP's own words decided them.
+   */
+  withCleanText(clean: (text: string) => string): TopError {
+    const text = (value: string | undefined) => (value === undefined ? undefined : clean(value));
+    const { method, source, classification, code, subCode, msg, subMsg, requestId, httpStatus, retryAfterMs } = this;
+    return new TopError(
+      { method, source, classification, code: typeof code === 'string' ? clean(code) : code, subCode: text(subCode), msg: text(msg), subMsg: text(subMsg), requestId: text(requestId), httpStatus, retryAfterMs },
+      { cause: this.cause },
+    );
+  }
+
   /** Plain data for logs, workflow state and failure details. Never contains request parameters. */
   toJSON(): TopErrorDetails & { message: string } {
     const { method, source, classification, code, subCode, msg, subMsg, requestId, httpStatus, retryAfterMs } = this;
@@ -104,12 +117,18 @@ const BAN_SECONDS = /(\d+)\s*more seconds?/i;
  * short, as real bans are mostly seconds, but not so short that the next calls walk into the same ban.
  */
 export const DEFAULT_BAN_MS = 2_000;
+/**
+ * The longest ban taken as stated: past it the gate lets one call through to ask again. A ban of days (a
+ * typo, a broken proxy) would otherwise hold every call of the worker until it restarted; asking again costs
+ * one refused call per worker and MAX_BAN_MS.
+ */
+export const MAX_BAN_MS = 10 * 60_000;
 
 /** Classifies a gateway `error_response` by its code and sub_code. */
 export function classifyGatewayError(code: number, subCode?: string, subMsg?: string): Pick<TopErrorDetails, 'classification' | 'retryAfterMs'> {
   if (code === 7) {
     const seconds = BAN_SECONDS.exec(subMsg ?? '')?.[1];
-    return { classification: 'rate-limited', retryAfterMs: seconds === undefined ? DEFAULT_BAN_MS : Number(seconds) * 1000 };
+    return { classification: 'rate-limited', retryAfterMs: seconds === undefined ? DEFAULT_BAN_MS : Math.min(Number(seconds) * 1000, MAX_BAN_MS) };
   }
   if (code === 10) return { classification: 'transient' };
   if (code === 12 || code === 26 || code === 27) return { classification: 'authorization' };

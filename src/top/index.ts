@@ -1,9 +1,10 @@
 export { TopClient, type FlowObserver, type TopClientOptions, type TopCallOptions } from './client';
 export { BanGate, banScope } from './ban-gate';
 export { Pacer, type BudgetShare } from './pacer';
-export { TopError, TopInputError, type TopErrorClass, type TopErrorDetails, type TopErrorSource } from './errors';
+export { MAX_BAN_MS, TopError, TopInputError, type TopErrorClass, type TopErrorDetails, type TopErrorSource } from './errors';
 export { SIGN_METHODS, signTopRequest, type SignMethod } from './sign';
 export { formatTopTime, parseTopTime } from './timestamp';
+export { fitText } from './text';
 export { responseRootName } from './envelope';
 export { parseJsonExact, stringifyJson } from './json';
 export * from './apis/bcpush-event-emit';

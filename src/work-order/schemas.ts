@@ -2,18 +2,32 @@
  * The shapes backend services send us, validated at every edge (client, CLI, Update validators) with
  * messages that name the field. Pure data: imported by workflow code too, so no Node or Temporal here.
  */
+import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 import { decimalId } from './ids';
 
 /** Longest JSON text accepted for one node's business data; more belongs in the ISV's own storage. */
 export const MAX_NODE_DATA_BYTES = 8 * 1024;
 
+/** The longest SLA: a deadline further out is no service level, and every deadline must be a date. */
+export const MAX_SLA_MS = 365 * 24 * 60 * 60 * 1000;
+
+export interface SchemaRules {
+  /**
+   * The rules since 1.0.1 (the default): every text is well-formed Unicode, since a lone UTF-16 surrogate
+   * has no UTF-8 form and cannot reach TOP or Temporal's protobufs (in a fairness key it stopped every
+   * worker that took the work order), and an SLA lies between 1 second and MAX_SLA_MS ahead. `false` is
+   * 1.0.0's rules, which the workflow keeps for what runs recorded under 1.0.0 accepted, so they replay.
+   */
+  strict?: boolean;
+}
+
 /**
  * Builds the schemas. Outside workflows each user builds them once per process (client, contract); in the
  * workflow sandbox workflows/validation.ts builds them once per workflow thread and keeps them out of reach
  * of the SDK's deep freeze (zod finishes each schema lazily on its first use, which a frozen one refuses).
  */
-export function defineWorkOrderSchemas() {
+export function defineWorkOrderSchemas({ strict = true }: SchemaRules = {}) {
   const decimal = decimalId();
 
   const workOrderId = z
@@ -27,23 +41,35 @@ export function defineWorkOrderSchemas() {
   const texts = new Map<number, z.ZodString>();
   const text = (max: number): z.ZodString => {
     let schema = texts.get(max);
-    if (!schema) texts.set(max, (schema = z.string(required('must be a string')).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`)));
+    if (!schema) {
+      schema = z.string(required('must be a string')).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+      if (strict) schema = schema.refine((text) => text.isWellFormed(), NOT_WELL_FORMED);
+      texts.set(max, schema);
+    }
     return schema;
   };
 
   /** A node's business data: a JSON object, bounded in size so it cannot bloat the workflow history. */
-  const nodeData = z
+  const nodeDataObject = z
     .record(z.string(), z.unknown(), required('must be a JSON object'))
-    .refine((data) => utf8Length(JSON.stringify(data)) <= MAX_NODE_DATA_BYTES, `must be at most ${MAX_NODE_DATA_BYTES} bytes of JSON`)
-    .meta({ description: `The node's business data, passed to 店小蜜 as input_params: a JSON object of at most ${MAX_NODE_DATA_BYTES} bytes` });
+    .refine((data) => utf8Length(JSON.stringify(data)) <= MAX_NODE_DATA_BYTES, `must be at most ${MAX_NODE_DATA_BYTES} bytes of JSON`);
+  const nodeData = (strict ? nodeDataObject.refine((data) => allTextWellFormed(data), `every key and text ${NOT_WELL_FORMED}`) : nodeDataObject).meta({
+    description: `The node's business data, passed to 店小蜜 as input_params: a JSON object of at most ${MAX_NODE_DATA_BYTES} bytes`,
+  });
 
   /** `2 days`, `36h`, `90m`, or milliseconds. */
-  const duration = z
-    .union([
-      z.int().positive(),
-      z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|seconds?|minutes?|hours?|days?|weeks?)$/i, 'must be a duration such as "48h" or "2 days"'),
-    ])
-    .meta({ description: 'Milliseconds, or a duration such as "48h" or "2 days"' });
+  const durationValue = z.union([
+    z.int().positive(),
+    z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|seconds?|minutes?|hours?|days?|weeks?)$/i, 'must be a duration such as "48h" or "2 days"'),
+  ]);
+  const duration = (
+    strict
+      ? durationValue.refine((value) => {
+          const ms = msToNumber(value);
+          return ms >= 1_000 && ms <= MAX_SLA_MS;
+        }, `must be from 1 second to ${MAX_SLA_MS / 86_400_000} days`)
+      : durationValue
+  ).meta({ description: `Milliseconds, or a duration such as "48h" or "2 days"; from 1 second to ${MAX_SLA_MS / 86_400_000} days` });
 
   const workOrderInput = z.strictObject({
     /** The ISV's work order id; the workflow id is derived from it. */
@@ -114,6 +140,16 @@ export function defineWorkOrderSchemas() {
   const stepSkip = z.strictObject({ reason: text(500) });
 
   return { workOrderInput, progressReport, completion, cancellation, stepSkip };
+}
+
+const NOT_WELL_FORMED = 'must be well-formed Unicode (it holds a lone UTF-16 surrogate, which has no UTF-8 form)';
+
+/** Whether every string in a JSON value, keys included, is well-formed Unicode. */
+function allTextWellFormed(value: unknown): boolean {
+  if (typeof value === 'string') return value.isWellFormed();
+  if (Array.isArray(value)) return value.every(allTextWellFormed);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, item]) => key.isWellFormed() && allTextWellFormed(item));
+  return true;
 }
 
 /** "is required" when missing, else `wrongType`. */

@@ -6,9 +6,26 @@ import { workOrderIdOf } from '../work-order/temporal-names';
  * shippers), the SDK's readable format when it is. Every line about a work order carries `workOrderId`,
  * derived from the workflow id the SDK already attaches to workflow and activity logs.
  */
-export function createLogger(level: LogLevel = 'INFO', json = !process.stdout.isTTY, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): DefaultLogger {
-  if (!json) return new DefaultLogger(level);
-  return new DefaultLogger(level, (entry) => write(toJsonLine(entry)));
+export function createLogger(level: LogLevel = 'INFO', json = !process.stdout.isTTY, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): WorkerLogger {
+  let lastError: string | undefined;
+  const remember = (entry: LogEntry) => {
+    if (entry.level === 'ERROR') lastError = describeError(entry);
+  };
+  const tty = new DefaultLogger(level);
+  const logger = new DefaultLogger(level, (entry) => {
+    remember(entry);
+    if (json) write(toJsonLine(entry));
+    else tty.log(entry.level, entry.message, entry.meta);
+  });
+  return Object.assign(logger, { lastError: () => lastError });
+}
+
+/** The worker's logger, which remembers the last error logged (the cause of a fatal stop, logged by the SDK). */
+export type WorkerLogger = DefaultLogger & { lastError(): string | undefined };
+
+function describeError(entry: LogEntry): string {
+  const error = entry.meta?.error;
+  return error instanceof Error ? `${entry.message}: ${error.message}` : entry.message;
 }
 
 export function toJsonLine(entry: LogEntry): string {

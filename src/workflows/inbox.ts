@@ -1,8 +1,9 @@
-import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, setHandler } from '@temporalio/workflow';
 import type { Cancellation, Completion, ProgressReport, StepSkip } from '../work-order/schemas';
 import { PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, type ProgressRefusal } from '../work-order/temporal-names';
 import type { ProgressAck, WorkOrderView } from '../work-order/view';
 import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, skipSignal, statusQuery } from './messages';
+import { STRICT_INPUT } from './patches';
 import { parseProgressReport, signalPayload } from './validation';
 
 /** How a work order ends. */
@@ -68,34 +69,35 @@ export class Inbox {
   /** Registers the handlers; `status` answers the status query. */
   listen(status: () => WorkOrderView): void {
     setHandler(statusQuery, status);
-    setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseProgressReport(raw)), {
+    // The validator, never run in replay, refuses by today's rules; the handler takes what it took.
+    setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseProgressReport(raw, false)), {
       validator: (raw) => {
-        const report = parseProgressReport(raw);
+        const report = parseProgressReport(raw, true);
         if (this.#ending) throw workOrderClosedFailure(this.view.workOrderId, this.#ending.kind);
         const refusal = this.#refusal(report);
         if (refusal) throw ApplicationFailure.create({ type: PROGRESS_REFUSED_FAILURE, message: refusal.message, details: [refusal.reason], nonRetryable: true });
       },
     });
     setHandler(progressSignal, (raw) => {
-      const report = this.#validSignal(signalPayload.progress(raw), 'progress');
+      const report = this.#validSignal(signalPayload.progress(raw, patched(STRICT_INPUT)), 'progress');
       if (!report || this.#ending) return;
       const refusal = this.#refusal(report);
       if (refusal) this.#reject(`progress signal ${report.progressId} refused: ${refusal.message}`);
       else this.#acceptProgress(report);
     });
     setHandler(completeSignal, (raw) => {
-      const done = this.#validSignal(signalPayload.completion(raw), 'completion');
+      const done = this.#validSignal(signalPayload.completion(raw, patched(STRICT_INPUT)), 'completion');
       if (done && !this.#ending) this.#ending = { kind: 'completed', at: Date.now(), completion: done };
     });
     setHandler(cancelSignal, (raw) => {
-      const cancel = this.#validSignal(signalPayload.cancellation(raw), 'cancellation');
+      const cancel = this.#validSignal(signalPayload.cancellation(raw, patched(STRICT_INPUT)), 'cancellation');
       if (cancel) this.requestCancellation(cancel);
     });
     setHandler(retrySignal, () => {
       this.decision = { kind: 'retry' };
     });
     setHandler(skipSignal, (raw) => {
-      const skip: StepSkip | undefined = this.#validSignal(signalPayload.skip(raw), 'skip');
+      const skip: StepSkip | undefined = this.#validSignal(signalPayload.skip(raw, patched(STRICT_INPUT)), 'skip');
       if (skip) this.decision = { kind: 'skip', reason: skip.reason };
     });
   }

@@ -17,18 +17,27 @@ import { defineWorkOrderSchemas, parseOrThrow, type Cancellation, type Completio
  */
 z.config({ jitless: true });
 
-const schemas = defineWorkOrderSchemas();
+/**
+ * Today's rules for what arrives now, and 1.0.0's for what a run recorded under 1.0.0 accepted: replaying
+ * it must take the same messages again (see SchemaRules). The caller says which (`strict`).
+ */
+const current = defineWorkOrderSchemas();
+const released = defineWorkOrderSchemas({ strict: false });
+const rules = (strict: boolean) => (strict ? current : released);
 
 /** The start input with defaults applied, or an InvalidInputError naming every wrong field. */
-export const parseWorkOrderInput = (raw: unknown): WorkOrderInput => parseOrThrow(schemas.workOrderInput, raw, 'work order');
+export const parseWorkOrderInput = (raw: unknown, strict: boolean): WorkOrderInput => parseOrThrow(rules(strict).workOrderInput, raw, 'work order');
 
-/** For the progress Update's validator and handler: an InvalidInputError rejects the Update. */
-export const parseProgressReport = (raw: unknown): ProgressReport => parseOrThrow(schemas.progressReport, raw, 'progress report');
+/**
+ * For the progress Update: its validator (never run in replay) takes today's rules, an InvalidInputError
+ * rejecting the Update; its handler takes what the validator took, or what 1.0.0's validator took.
+ */
+export const parseProgressReport = (raw: unknown, strict: boolean): ProgressReport => parseOrThrow(rules(strict).progressReport, raw, 'progress report');
 
 /** Signals have no validator to refuse them: a malformed one reads as undefined. */
 export const signalPayload = {
-  progress: (raw: unknown): ProgressReport | undefined => schemas.progressReport.safeParse(raw).data,
-  completion: (raw: unknown): Completion | undefined => schemas.completion.safeParse(raw).data,
-  cancellation: (raw: unknown): Cancellation | undefined => schemas.cancellation.safeParse(raw).data,
-  skip: (raw: unknown): StepSkip | undefined => schemas.stepSkip.safeParse(raw).data,
+  progress: (raw: unknown, strict: boolean): ProgressReport | undefined => rules(strict).progressReport.safeParse(raw).data,
+  completion: (raw: unknown, strict: boolean): Completion | undefined => rules(strict).completion.safeParse(raw).data,
+  cancellation: (raw: unknown, strict: boolean): Cancellation | undefined => rules(strict).cancellation.safeParse(raw).data,
+  skip: (raw: unknown, strict: boolean): StepSkip | undefined => rules(strict).stepSkip.safeParse(raw).data,
 };

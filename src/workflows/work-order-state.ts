@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, condition, log, metricMeter, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, log, metricMeter, patched, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { MetricCounter, SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { InvalidInputError, type ProgressReport, type WorkOrderInput, type WorkOrderInputRaw } from '../work-order/schemas';
@@ -8,6 +8,7 @@ import { Inbox, type CarriedMessages, type Ending, type OperatorDecision } from 
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
 import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
 import { TopClock } from './top-clock';
+import { STRICT_INPUT } from './patches';
 import { parseWorkOrderInput } from './validation';
 
 export type { Ending };
@@ -360,11 +361,12 @@ export class WorkOrder {
 /**
  * The start input, validated as the client validates it (backends on other SDKs start work orders
  * directly), with defaults applied. Invalid input fails the workflow at once, naming the fields, before
- * anything is sent to TOP: a thrown plain error would instead retry the workflow task forever.
+ * anything is sent to TOP: a thrown plain error would instead retry the workflow task forever. A new work
+ * order is held to today's rules; a continued run's input was accepted by its first run, under its rules.
  */
-export function startInput(raw: WorkOrderInputRaw): WorkOrderInput {
+export function startInput(raw: WorkOrderInputRaw, continued: boolean): WorkOrderInput {
   try {
-    return parseWorkOrderInput(raw);
+    return parseWorkOrderInput(raw, !continued && patched(STRICT_INPUT));
   } catch (error) {
     if (error instanceof InvalidInputError) throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
     throw error;

@@ -17,7 +17,7 @@ import { startInput, WorkOrder, type CarriedState, type Ending } from './work-or
  * A run whose history grows long continues as new from where it stands, in any phase.
  */
 export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: CarriedState): Promise<WorkOrderView> {
-  const input = startInput(raw);
+  const input = startInput(raw, carried !== undefined);
   const order = new WorkOrder(input, carried);
   const steps = topSteps(order);
   try {

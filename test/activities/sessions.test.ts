@@ -47,12 +47,29 @@ describe('the sessions file', () => {
     assert.equal(await store.sessionFor('shop-a'), 'fresh');
   });
 
-  it('fails on a file that became unreadable, naming the file and not its content', async () => {
-    const { store, path, advance } = storeOn({ 'shop-a': 'secret-key' });
+  it('keeps answering from the last good copy when the file turns bad, says why (naming the file, not its content) until it is good again', async () => {
+    const { store, path, advance, write } = storeOn({ 'shop-a': 'secret-key' });
+    const problems: (string | undefined)[] = [];
+    store.onProblemChanged((problem) => problems.push(problem));
     assert.equal(await store.check(), 1);
     unlinkSync(path);
     writeFileSync(path, '{"shop-a": "secret-key"');
     advance(SESSIONS_RECHECK_MS);
-    await assert.rejects(store.sessionFor('shop-a'), (error: Error) => error.message.includes(path) && !error.message.includes('secret-key'));
+    assert.equal(await store.sessionFor('shop-a'), 'secret-key');
+    assert.ok(store.problem?.includes(path) && store.problem.includes('not valid JSON') && !store.problem.includes('secret-key'), store.problem);
+    unlinkSync(path);
+    advance(SESSIONS_RECHECK_MS);
+    assert.equal(await store.sessionFor('shop-a'), 'secret-key');
+    assert.match(store.problem!, /no such file \(ENOENT\)/);
+    write({ 'shop-a': 'fresh-key' });
+    advance(SESSIONS_RECHECK_MS);
+    assert.equal(await store.sessionFor('shop-a'), 'fresh-key');
+    assert.equal(store.problem, undefined);
+    assert.equal(problems.length, 3);
+  });
+
+  it('a file missing at start-up stops the worker with a message naming the variable and the file', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'sessions-')), 'none.json');
+    await assert.rejects(new FileSessionStore(missing).check(), (error: Error) => error.message === `TOP_SESSIONS_FILE ${missing} cannot be read: no such file (ENOENT)`);
   });
 });

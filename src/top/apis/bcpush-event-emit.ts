@@ -5,6 +5,9 @@ import { jsonText, optionalText, topId } from './fields';
 /** `taobao.bcpush.isv.event.emit`: a standard work-order event for the Qianniu work-order task system. */
 export const BCPUSH_EVENT_EMIT = 'taobao.bcpush.isv.event.emit';
 
+/** The longest `text` and `result_msg` we send. */
+export const EMIT_TEXT_MAX = 2000;
+
 /** Every parameter is optional on the API page; lengths are our own sanity bounds. */
 export const emitEventRequest = z.strictObject({
   source_name: optionalText(128),
@@ -18,8 +21,8 @@ export const emitEventRequest = z.strictObject({
   work_order_id: optionalText(64),
   /** Epoch milliseconds of the event. */
   ts: z.int().nonnegative().optional(),
-  text: optionalText(2000),
-  result_msg: optionalText(2000),
+  text: optionalText(EMIT_TEXT_MAX),
+  result_msg: optionalText(EMIT_TEXT_MAX),
   buyer_id: optionalText(64),
   miniapp_scene_code: optionalText(64),
   buyer_nick: optionalText(128),

@@ -40,3 +40,4 @@ export const topTime = z.union([
 export const nonEmptyText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const optionalText = (max: number) => z.string().max(max, `must be at most ${max} characters`).optional();
+

@@ -7,13 +7,16 @@ export const RDC_IDENTIFICATION_CASE_UPDATE = 'taobao.rdc.aligenius.identificati
 
 export const CASE_OPERATION = { open: 1, complete: 2 } as const;
 
+/** The longest `operate_tips` the case takes. */
+export const OPERATE_TIPS_MAX = 500;
+
 /** The `param` object (SyncIdentifyRefundCaseDto); ids are Number on the page, so JSON numbers on the wire. */
 export const caseUpdateParam = z.strictObject({
   detail_order_id: topIdAsJsonNumber,
   /** Epoch seconds at which the case was opened or completed. */
   occur_time: z.int().positive(),
   operate_type: z.union([z.literal(CASE_OPERATION.open), z.literal(CASE_OPERATION.complete)], { error: 'must be 1 (open) or 2 (complete)' }),
-  operate_tips: nonEmptyText(500),
+  operate_tips: nonEmptyText(OPERATE_TIPS_MAX),
   outer_case_id: nonEmptyText(64),
   refund_id: topIdAsJsonNumber,
   ext_attrs: jsonText.optional(),

@@ -1,0 +1,10 @@
+/**
+ * The workflow's patches (`patched(id)`), one constant each: the ids are recorded in histories and in the
+ * `TemporalChangeVersion` search attribute, so they never change. Lifecycle: docs/changing-workflows.md.
+ */
+
+/**
+ * 1.0.1: messages are checked by today's rules (well-formed Unicode, an SLA of at most a year) where 1.0.0
+ * took them unchecked; runs that took a message under 1.0.0 replay it as 1.0.0 did.
+ */
+export const STRICT_INPUT = 'strict-input';
