@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
-import { TopError, TopInputError } from '../top';
+import { fitText, TopError, TopInputError } from '../top';
 import type { StepFailureDetails } from '../work-order/failures';
 import { SessionNotFoundError } from './sessions';
 
@@ -24,8 +24,13 @@ export function toRetryDecision(error: unknown): unknown {
   if (error instanceof TopInputError) {
     return failure('TopInputError', error.message, true, { classification: 'business', method: error.method, issues: error.issues });
   }
+  // Anything else (a bug) keeps its class, with a bounded message: it is carried in the work order's state.
+  if (error instanceof Error) error.message = fitText(error.message, MAX_FAILURE_MESSAGE);
   return error;
 }
+
+/** The longest message of a failure that is not TOP's (those are bounded by the TOP client). */
+const MAX_FAILURE_MESSAGE = 1_000;
 
 function failure(type: string, message: string, nonRetryable: boolean, details: StepFailureDetails, nextRetryDelay?: number): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable, nextRetryDelay, details: [details] });

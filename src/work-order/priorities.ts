@@ -24,8 +24,10 @@ const encoder = new TextEncoder();
 /**
  * The seller's fairness key: the seller itself when it fits Temporal's 64 bytes (the common case, and what
  * an operator reads in task-queue config), else a prefix and a hash of the whole, still one key per seller.
+ * Always well-formed: Core refuses a command whose key is not UTF-8, and stops the worker that sent it.
  */
 export function fairnessKeyOf(seller: string): string {
+  if (!seller.isWellFormed()) return fairnessKeyOf(seller.toWellFormed());
   if (encoder.encode(seller).length <= FAIRNESS_KEY_BYTES) return seller;
   const hash = fnv1a(seller).toString(16).padStart(8, '0');
   let prefix = '';

@@ -75,7 +75,7 @@ export function defineWorkOrderSchemas({ strict = true }: SchemaRules = {}) {
     /** The ISV's work order id; the workflow id is derived from it. */
     workOrderId,
     /** The seller (shop) whose TOP session key the worker uses. A reference: never the key itself. */
-    seller: text(64).regex(/^[^\s]+$/, 'must not contain spaces'),
+    seller: strict ? text(64).regex(/^[^\s"\\]+$/, 'must not contain spaces, quotes or backslashes (it is found by visibility queries)') : text(64).regex(/^[^\s]+$/, 'must not contain spaces'),
     bizOrderId: decimal.optional(),
     /** `work_order_type` for Qianniu; the value set is the ISV's agreement with the platform. */
     workOrderType: text(64).optional(),

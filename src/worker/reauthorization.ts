@@ -1,7 +1,11 @@
 import type { Logger, MetricMeter } from '@temporalio/common';
 import type { FileSessionStore } from '../activities/sessions';
 import type { WorkOrderClient } from '../client';
+import { InvalidInputError } from '../work-order/schemas';
 import { runEvery, type Periodic } from './periodic';
+
+/** A seller id as logged: bounded, as the sessions file may hold anything. */
+const describeSeller = (seller: string): string => (seller.length > 64 ? `${seller.slice(0, 64)}…` : seller);
 
 export type ReauthorizationWatch = Periodic;
 
@@ -24,14 +28,27 @@ export function resumeReauthorizedSellers(sessions: FileSessionStore, client: Wo
     if (answer.matched) logger.info('seller re-authorized: resumed its work orders that failed on authorization', { seller, matched: answer.matched, resumed: answer.resumed });
   };
 
+  /**
+   * Each seller on its own, so that one cannot hold up the others: a seller that is no seller of a work
+   * order (a key the client would refuse) is dropped with a warning; any other failure leaves it pending for
+   * the next round, its work orders not yet looked up.
+   */
   const round = async (): Promise<void> => {
     await sessions.check();
     for (const seller of [...sellers]) {
-      await resume(seller);
-      sellers.delete(seller);
+      try {
+        await resume(seller);
+        sellers.delete(seller);
+      } catch (error) {
+        const invalid = error instanceof InvalidInputError;
+        if (invalid) sellers.delete(seller);
+        logger.warn(invalid ? 'a seller of the sessions file cannot be a work order’s seller: its work orders are not looked up' : 'could not resume a re-authorized seller’s work orders; trying again next round', {
+          seller: describeSeller(seller),
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
   };
-  // A failed round is tried again next time: a seller stays pending until its work orders were looked up.
   return runEvery(intervalMs, round, (error) => {
     logger.warn('could not resume re-authorized sellers’ work orders', { error: error instanceof Error ? error.message : String(error) });
   });

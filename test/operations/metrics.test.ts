@@ -164,9 +164,11 @@ describe('worker metrics, traces, logs and health', async () => {
     await failed(refused);
     assert.equal((await client.status(unauthorized)).lastError?.classification, 'authorization');
 
-    // The seller authorizes the app: its key appears in the sessions file, and nobody runs `retry`.
+    // The seller authorizes the app: its key appears in the sessions file, and nobody runs `retry`. Before it
+    // in the file, sellers no work order can have (a quote, a backslash, 200 characters) hold nothing up.
     sandbox.setSession('key-of-seller-r', { seller: 'seller-r' });
-    writeFileSync(sessionsFile, JSON.stringify({ ...DEFAULT_SESSIONS, 'seller-r': 'key-of-seller-r' }));
+    const unqueryable = { 'shop"quoted': 'key-q', 'shop\\slash': 'key-s', ['s'.repeat(200)]: 'key-l' };
+    writeFileSync(sessionsFile, JSON.stringify({ ...unqueryable, ...DEFAULT_SESSIONS, 'seller-r': 'key-of-seller-r' }));
     await eventually(async () => ((await client.status(unauthorized)).status === 'open' ? true : undefined), 'resumed without an operator');
     await eventually(async () => (/^work_orders_resumed\S*\{[^}]*cause="reauthorized"[^}]*\} 1$/m.test(await scrape()) ? true : undefined), 'work_orders_resumed{cause="reauthorized"} 1');
     assert.equal((await client.status(refused)).status, 'failed', 'a business refusal still waits for an operator');
