@@ -24,8 +24,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     keys: Record<string, Buffer>,
     readonly currentKeyId: string,
   ) {
-    for (const [id, key] of Object.entries(keys)) if (key.length !== 32) throw new Error(`payload key "${id}" must be 32 bytes (AES-256)`);
-    if (!keys[currentKeyId]) throw new Error(`payload key id "${currentKeyId}" is not among the keys`);
+    for (const [id, key] of Object.entries(keys)) if (key.length !== 32) throw new Error(`PAYLOAD_CODEC_KEYS: key "${id}" must be 32 bytes (AES-256), not ${key.length}`);
+    if (!keys[currentKeyId]) throw new Error(`PAYLOAD_CODEC_KEY_ID "${currentKeyId}" is not among the keys of PAYLOAD_CODEC_KEYS`);
     this.#keys = new Map(Object.entries(keys));
   }
 
@@ -63,9 +63,12 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 }
 
+/** The failure converter that sends failure messages and stack traces through the payload codec. */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
 /** The data converter for client and worker alike; failure messages are encrypted too. */
 export function encryptingDataConverter(codec: AesGcmPayloadCodec): DataConverter {
-  return { payloadCodecs: [codec], failureConverterPath: require.resolve('./failure-converter') };
+  return { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 /**
@@ -74,12 +77,21 @@ export function encryptingDataConverter(codec: AesGcmPayloadCodec): DataConverte
  */
 export function codecFromEnvironment(env: { PAYLOAD_CODEC_KEYS?: string; PAYLOAD_CODEC_KEY_ID?: string } = process.env): AesGcmPayloadCodec | undefined {
   if (!env.PAYLOAD_CODEC_KEYS && !env.PAYLOAD_CODEC_KEY_ID) return undefined;
-  let keys: Record<string, string>;
+  let json: unknown;
   try {
-    keys = JSON.parse(env.PAYLOAD_CODEC_KEYS ?? '') as Record<string, string>;
+    json = JSON.parse(env.PAYLOAD_CODEC_KEYS ?? '');
   } catch {
-    throw new Error('PAYLOAD_CODEC_KEYS must be JSON: {"<key id>": "<32 bytes, base64>"}');
+    json = undefined;
+  }
+  // Name the variable and the key id, never a key.
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || Object.keys(json).length === 0) throw new Error(`PAYLOAD_CODEC_KEYS must be a JSON object ${KEYS_SHAPE}`);
+  const keys: Record<string, Buffer> = {};
+  for (const [id, value] of Object.entries(json)) {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new Error(`PAYLOAD_CODEC_KEYS: key "${id}" must be base64 text ${KEYS_SHAPE}`);
+    keys[id] = Buffer.from(value, 'base64');
   }
   if (!env.PAYLOAD_CODEC_KEY_ID) throw new Error('PAYLOAD_CODEC_KEY_ID is required with PAYLOAD_CODEC_KEYS');
-  return new AesGcmPayloadCodec(Object.fromEntries(Object.entries(keys).map(([id, b64]) => [id, Buffer.from(b64, 'base64')])), env.PAYLOAD_CODEC_KEY_ID);
+  return new AesGcmPayloadCodec(keys, env.PAYLOAD_CODEC_KEY_ID);
 }
+
+const KEYS_SHAPE = '{"<key id>": "<32 bytes, base64>"} (a key: openssl rand -base64 32)';

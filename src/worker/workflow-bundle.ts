@@ -1,4 +1,5 @@
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../codec/aes-gcm-codec';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './tracing';
 
 /**
@@ -10,7 +11,9 @@ export const PRELOADED_WORKFLOW_MODULES: readonly string[] = [require.resolve('.
 
 /**
  * The workflow code as production runs it: the work-order workflow with the tracing interceptors built
- * in and the message validation preloaded. The prebuilt bundle, the replay tests and the chaos rig all use this, so they run
+ * in, the message validation preloaded, and the failure converter that moves failure messages into a
+ * payload (encrypted when the worker has payload keys; a prebuilt bundle cannot take it from the worker's
+ * data converter). The prebuilt bundle, the replay tests and the chaos rig all use this, so they run
  * the same code; `workflowsPath` builds another build of it the same way (the versioning test's build B).
  */
 export async function bundleWorkOrderWorkflows(workflowsPath = require.resolve('../workflows')): Promise<WorkflowBundleWithSourceMap> {
@@ -18,6 +21,7 @@ export async function bundleWorkOrderWorkflows(workflowsPath = require.resolve('
     workflowsPath,
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
     preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: new DefaultLogger('ERROR'), // bundler chatter is noise for tests and scripts; errors still show
   });
 }

@@ -172,4 +172,15 @@ describe('worker configuration', () => {
     assert.throws(() => loadConfig({ ...valid, WORKER_DEPLOYMENT_NAME: 'taobao.work-orders', WORKER_BUILD_ID: '1.0.0' }), /WORKER_DEPLOYMENT_NAME must be .* \(no dot or colon\)/);
     assert.throws(() => loadConfig({ ...valid, WORKER_DEPLOYMENT_NAME: 'taobao-work-orders', WORKER_BUILD_ID: '__1' }), /WORKER_BUILD_ID must be/);
   });
+
+  it('names PAYLOAD_CODEC_KEYS and the key id when the keys are wrongly shaped, never a key', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const wrong = (keys: string, id = 'k1') => () => loadConfig({ ...valid, PAYLOAD_CODEC_KEYS: keys, PAYLOAD_CODEC_KEY_ID: id });
+    assert.throws(wrong('null'), /PAYLOAD_CODEC_KEYS must be a JSON object \{"<key id>": "<32 bytes, base64>"\}/);
+    assert.throws(wrong('["a"]'), /PAYLOAD_CODEC_KEYS must be a JSON object/);
+    assert.throws(wrong('{"k1": 5}'), /PAYLOAD_CODEC_KEYS: key "k1" must be base64 text/);
+    assert.throws(wrong('{"k1": "c2hvcnQ="}'), /PAYLOAD_CODEC_KEYS: key "k1" must be 32 bytes \(AES-256\), not 5/);
+    assert.throws(wrong(`{"k1": "${key}"}`, 'k2'), (error: Error) => /PAYLOAD_CODEC_KEY_ID "k2" is not among the keys/.test(error.message) && !error.message.includes(key));
+    assert.ok(loadConfig({ ...valid, PAYLOAD_CODEC_KEYS: `{"k1": "${key}"}`, PAYLOAD_CODEC_KEY_ID: 'k1' }));
+  });
 });

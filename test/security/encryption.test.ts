@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
 import { Worker } from '@temporalio/worker';
@@ -7,6 +10,7 @@ import { AesGcmPayloadCodec, encryptingDataConverter } from '../../src/codec/aes
 import { CodecAuth } from '../../src/codec/auth';
 import { CodecServer } from '../../src/codec/server';
 import { workflowIdFor } from '../../src/client';
+import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
 import { startStack } from '../helpers/stack';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
@@ -16,7 +20,21 @@ const BUYER_NICK = 'buyer-nick-that-must-stay-private';
 
 describe('payload encryption (AES-256-GCM codec)', async () => {
   const keys = JSON.stringify({ k1: OLD_KEY.toString('base64'), k2: NEW_KEY.toString('base64') });
-  const { client, env, sandbox, config } = await startStack({ PAYLOAD_CODEC_KEYS: keys, PAYLOAD_CODEC_KEY_ID: 'k2' });
+  // The workflow bundle the image ships (npm run build), as a deployed worker runs it.
+  const bundlePath = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'workflow-bundle.js');
+  writeFileSync(bundlePath, (await bundleWorkOrderWorkflows()).code);
+  const { client, env, sandbox, config } = await startStack({ PAYLOAD_CODEC_KEYS: keys, PAYLOAD_CODEC_KEY_ID: 'k2', WORKFLOW_BUNDLE_PATH: bundlePath });
+
+  it('encrypts the workflow’s own failure messages too, with the prebuilt bundle', async () => {
+    const id = newWorkOrderId('WO-ENC-FAIL');
+    // Refused at start: the failure's message names the field and quotes nothing, but is encrypted all the same.
+    const handle = await env.client.workflow.start('workOrderWorkflow', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: workflowIdFor(id), args: [{ workOrderId: id, seller: 'has space' }] });
+    await assert.rejects(client.result(id), (error: Error) => /seller: must not contain spaces/.test(String(error.cause)));
+    const failed = (await handle.fetchHistory()).events!.find((event) => event.workflowExecutionFailedEventAttributes)!.workflowExecutionFailedEventAttributes!.failure!;
+    assert.equal(failed.message, 'Encoded failure');
+    assert.ok(!JSON.stringify(failed).includes('must not contain spaces'));
+    assert.equal(Buffer.from(failed.encodedAttributes!.metadata!.encoding!).toString(), 'binary/encrypted');
+  });
 
   it('keeps buyer data out of the server while the product works as before, and replays with the codec', async () => {
     const id = newWorkOrderId('WO-ENC');
