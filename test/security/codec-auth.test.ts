@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { AesGcmPayloadCodec } from '../../src/codec/aes-gcm-codec';
-import { CodecAuth, codecAuthEnvironment } from '../../src/codec/auth';
+import { CodecAuth, codecAuthEnvironment, PROVIDER_RETRY_MS } from '../../src/codec/auth';
 import { CodecServer } from '../../src/codec/server';
 
 const KEY = Buffer.alloc(32, 7);
@@ -43,14 +43,15 @@ describe('codec endpoint authentication', async () => {
     await new Promise<void>((resolve) => provider.close(() => resolve()));
   });
 
-  const sign = (claims: { aud?: string; exp?: string }, key = providerKeys.privateKey) =>
-    new jose.SignJWT({ sub: 'operator@example.com' })
+  const sign = (claims: { aud?: string; exp?: string | null }, key = providerKeys.privateKey) => {
+    const jwt = new jose.SignJWT({ sub: 'operator@example.com' })
       .setProtectedHeader({ alg: 'RS256', kid: 'provider-1' })
       .setIssuer(issuer)
       .setAudience(claims.aud ?? AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(claims.exp ?? '5m')
-      .sign(key);
+      .setIssuedAt();
+    if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? '5m');
+    return jwt.sign(key);
+  };
 
   /** Encodes with the static token, then decodes as `authorization`; the status, and whether the buyer's data came back. */
   async function decodeAs(authorization: string | undefined): Promise<{ status: number; plain: boolean }> {
@@ -83,6 +84,48 @@ describe('codec endpoint authentication', async () => {
     assert.deepEqual(await decodeAs(`Bearer ${await sign({}, strangerKeys.privateKey)}`), { status: 401, plain: false });
   });
 
+  it('refuses a token that never expires', async () => {
+    assert.deepEqual(await decodeAs(`Bearer ${await sign({ exp: null })}`), { status: 401, plain: false });
+  });
+
+  it('asks a failing provider once per PROVIDER_RETRY_MS, however many callers knock, and never for what is no JWT', async () => {
+    let asked = 0;
+    const failing = createServer((_req, res) => {
+      asked += 1;
+      res.writeHead(500).end('{}');
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    try {
+      let now = 0;
+      const auth = new CodecAuth({ oidc: { issuer: `http://127.0.0.1:${(failing.address() as AddressInfo).port}`, audience: AUDIENCE } }, () => now);
+      const jwt = await sign({});
+      await assert.rejects(auth.check('Bearer not-a-jwt'), /not accepted/);
+      assert.equal(asked, 0);
+      for (let i = 0; i < 5; i++) await assert.rejects(auth.check(`Bearer ${jwt}`), /keys cannot be read/);
+      assert.equal(asked, 1);
+      now += PROVIDER_RETRY_MS;
+      await assert.rejects(auth.check(`Bearer ${jwt}`), /keys cannot be read/);
+      assert.equal(asked, 2);
+    } finally {
+      await new Promise<void>((resolve) => failing.close(() => resolve()));
+    }
+  });
+
+  it('takes keys only over https (http on loopback): an http issuer or jwks_uri elsewhere is refused', async () => {
+    assert.throws(() => new CodecAuth({ oidc: { issuer: 'http://login.example.com/realms/ops', audience: AUDIENCE } }), /CODEC_OIDC_ISSUER must be an https URL/);
+    const parsed = codecAuthEnvironment.safeParse({ CODEC_OIDC_ISSUER: 'http://login.example.com/realms/ops', CODEC_OIDC_AUDIENCE: AUDIENCE });
+    assert.equal(parsed.success, false);
+    // A discovery document pointing at keys anyone on the way could swap.
+    const pointing = createServer((_req, res) => res.end(JSON.stringify({ jwks_uri: 'http://keys.example.com/jwks' })));
+    await new Promise<void>((resolve) => pointing.listen(0, '127.0.0.1', resolve));
+    try {
+      const auth = new CodecAuth({ oidc: { issuer: `http://127.0.0.1:${(pointing.address() as AddressInfo).port}`, audience: AUDIENCE } });
+      await assert.rejects(auth.check(`Bearer ${await sign({})}`), /jwks_uri must be an https URL/);
+    } finally {
+      await new Promise<void>((resolve) => pointing.close(() => resolve()));
+    }
+  });
+
   it('answers the browser’s CORS preflight, which carries no credentials', async () => {
     const preflight = await request(`${url}/decode`, { method: 'OPTIONS', headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
     assert.equal(preflight.statusCode, 204);
@@ -96,5 +139,12 @@ describe('codec endpoint authentication', async () => {
     assert.match(parsed.error.issues[0]!.message, /CODEC_OIDC_ISSUER is required/);
     assert.deepEqual(parsed.error.issues[0]!.path, ['CODEC_AUTH_TOKEN']);
     assert.throws(() => new CodecAuth({}), /CODEC_AUTH_TOKEN or CODEC_OIDC_ISSUER/);
+  });
+
+  it('will not take an OIDC provider without an audience: any token of the realm would decrypt buyer data', () => {
+    const parsed = codecAuthEnvironment.safeParse({ CODEC_OIDC_ISSUER: 'https://login.example.com/realms/ops', CODEC_OIDC_AUDIENCE: '' });
+    assert.equal(parsed.success, false);
+    assert.deepEqual(parsed.error.issues[0]!.path, ['CODEC_OIDC_AUDIENCE']);
+    assert.throws(() => new CodecAuth({ oidc: { issuer: 'https://login.example.com/realms/ops', audience: '' } }), /CODEC_OIDC_AUDIENCE is required/);
   });
 });
