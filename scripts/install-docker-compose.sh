@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds Docker Compose (the official module, pinned) into .tools/go-bin/docker-compose when no `docker compose`
-# is here, so that the suite can run `docker compose config` on docker-compose.yml: it loads and checks the file
-# without a Docker engine. Built with `go install` from the Go module proxy (about 5 minutes cold, seconds with
+# Builds Docker Compose (the official module, pinned) into .tools/go-bin/docker-compose, so that the suite can
+# run `docker compose config` on docker-compose.yml: it loads and checks the file without a Docker engine. Always
+# this build, never a `docker-compose` on PATH, which may be another version (Debian's is v1). Built with `go install` from the Go module proxy (about 5 minutes cold, seconds with
 # a warm Go cache). Not fatal: without it the check is skipped, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,9 +9,6 @@ cd "$(dirname "$0")/.."
 COMPOSE_VERSION=2.29.7
 target=.tools/go-bin/docker-compose
 
-if docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; then
-  exit 0
-fi
 if [ -x "$target" ] && [ -f "$target.version" ] && [ "$(cat "$target.version")" = "$COMPOSE_VERSION" ]; then
   exit 0
 fi

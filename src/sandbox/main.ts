@@ -1,7 +1,7 @@
 /**
  * `npm run sandbox`: the local TOP gateway sandbox on its own.
- * TOP_SANDBOX_PORT (default 8790; 0 picks a free one), TOP_SANDBOX_HOST (default 127.0.0.1; the admin
- * endpoint has no authentication, so widen it only on a private network). TOP_APP_KEY / TOP_APP_SECRET
+ * TOP_SANDBOX_PORT (default 8790; 0 picks a free one), TOP_SANDBOX_HOST (default 127.0.0.1; any other
+ * address needs TOP_SANDBOX_ADMIN_TOKEN, which the admin endpoint then asks for). TOP_APP_KEY / TOP_APP_SECRET
  * replace the built-in sandbox app; TOP_SESSIONS_FILE (the worker's seller → session key file) replaces
  * the built-in sessions and is followed when it changes.
  */
@@ -16,6 +16,11 @@ const env = z
     TOP_APP_KEY: z.string().min(1).default(SANDBOX_DEFAULTS.appKey),
     TOP_APP_SECRET: z.string().min(1).default(SANDBOX_DEFAULTS.appSecret),
     TOP_SESSIONS_FILE: z.string().min(1).optional(),
+    TOP_SANDBOX_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  })
+  .refine((env) => env.TOP_SANDBOX_ADMIN_TOKEN !== undefined || ['127.0.0.1', 'localhost', '::1'].includes(env.TOP_SANDBOX_HOST), {
+    path: ['TOP_SANDBOX_ADMIN_TOKEN'],
+    message: 'is required when TOP_SANDBOX_HOST is not loopback: the admin endpoint changes what the sandbox answers',
   })
   .safeParse(process.env);
 if (!env.success) {
@@ -36,6 +41,7 @@ const sandbox = new TopSandbox({
   port: env.data.TOP_SANDBOX_PORT,
   apps: { [env.data.TOP_APP_KEY]: env.data.TOP_APP_SECRET },
   sessions,
+  adminToken: env.data.TOP_SANDBOX_ADMIN_TOKEN,
 });
 if (sessionsPath) {
   watchSessionsFile(
@@ -49,7 +55,7 @@ if (sessionsPath) {
 }
 void sandbox.start().then(({ gatewayUrl, url }) => {
   console.log(`TOP sandbox gateway: ${gatewayUrl}`);
-  console.log(`admin (calls, faults, sessions; unauthenticated, bound to ${env.data.TOP_SANDBOX_HOST}): ${url}/admin/calls`);
+  console.log(`admin (calls, faults, sessions; ${env.data.TOP_SANDBOX_ADMIN_TOKEN ? 'with its token' : 'unauthenticated'}, bound to ${env.data.TOP_SANDBOX_HOST}): ${url}/admin/calls`);
   // Session keys are secrets once they come from the worker's file: name the sellers only.
   console.log(`app key ${env.data.TOP_APP_KEY}; sessions for sellers: ${[...new Set(Object.values(sessions).map((grant) => grant.seller))].join(', ')}`);
 });

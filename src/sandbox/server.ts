@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -34,6 +34,8 @@ export interface SandboxOptions {
   faults?: FaultsInput;
   maxBodyBytes?: number;
   now?: () => number;
+  /** When set, `/admin/*` answers only `Authorization: Bearer <adminToken>` (a sandbox reachable beyond loopback). */
+  adminToken?: string;
 }
 
 /** Credentials the sandbox accepts out of the box; the demo and the tests use them. Not real TOP secrets. */
@@ -67,6 +69,7 @@ export class TopSandbox {
   readonly #limiter = new AppRateLimiter();
   readonly #server: Server;
   readonly #options: Required<Pick<SandboxOptions, 'host' | 'port' | 'maxSkewMs' | 'maxBodyBytes' | 'now'>>;
+  readonly #adminToken: string | undefined;
 
   constructor(options: SandboxOptions = {}) {
     this.#options = {
@@ -76,6 +79,7 @@ export class TopSandbox {
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
       now: options.now ?? Date.now,
     };
+    this.#adminToken = options.adminToken;
     this.#apps = new Map(Object.entries(options.apps ?? { [SANDBOX_DEFAULTS.appKey]: SANDBOX_DEFAULTS.appSecret }));
     this.#sessions = new Map(Object.entries(options.sessions ?? SANDBOX_DEFAULTS.sessions));
     this.#faults = faultsSchema.parse(options.faults ?? {});
@@ -273,6 +277,7 @@ export class TopSandbox {
   }
 
   async #handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (this.#adminToken !== undefined && !sameText(req.headers.authorization ?? '', `Bearer ${this.#adminToken}`)) return sendJson(res, 401, { error: 'the admin endpoint needs Authorization: Bearer <TOP_SANDBOX_ADMIN_TOKEN>' });
     const query = new URL(req.url ?? '/', 'http://sandbox').searchParams;
     const route = `${req.method} ${path}`;
     if (route === 'GET /admin/health') return sendJson(res, 200, { ok: true });
@@ -328,4 +333,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 function sendText(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+function sameText(a: string, b: string): boolean {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -40,22 +40,33 @@ interface Service {
   depends_on?: Record<string, { condition: string }> | string[];
 }
 
-/** Compose's `${NAME:-default}` with nothing set in the environment: the default. */
-const interpolate = (value: string) => value.replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_, _name: string, fallback: string) => fallback);
+/** deploy/sandbox.env: the trial's values, the only ones compose gets in these checks. */
+const SANDBOX_ENV_FILE = join(ROOT, 'deploy/sandbox.env');
+const sandboxEnv = Object.fromEntries(
+  readFileSync(SANDBOX_ENV_FILE, 'utf8')
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+) as Record<string, string>;
+/** Compose's `${NAME:-default}` and `${NAME:?error}` as `--env-file deploy/sandbox.env` resolves them. */
+const interpolate = (value: string) =>
+  value.replace(/\$\{([A-Z_]+):([-?])([^}]*)\}/g, (_, name: string, kind: string, fallback: string) => {
+    if (sandboxEnv[name] !== undefined) return sandboxEnv[name];
+    if (kind === '-') return fallback;
+    throw new Error(`${name} is required by docker-compose.yml and not in deploy/sandbox.env`);
+  });
 const envOf = (service: Service) => Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
 const ours = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
 
-/** `docker compose` as a command line: the Docker CLI plugin, a docker-compose on PATH, or the one scripts/install-docker-compose.sh built. */
+/**
+ * The Docker Compose scripts/install-docker-compose.sh builds, at its pinned version: never whatever
+ * `docker-compose` is on PATH, which may be Debian's v1, reading the file otherwise and answering no JSON.
+ */
 function dockerCompose(): string[] | undefined {
-  const works = (command: string[]) => {
-    try {
-      execFileSync(command[0]!, [...command.slice(1), 'version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return [['docker', 'compose'], ['docker-compose'], [join(ROOT, '.tools/go-bin/docker-compose')]].find(works);
+  const built = join(ROOT, '.tools/go-bin/docker-compose');
+  if (!existsSync(built) || !existsSync(`${built}.version`)) return undefined;
+  const version = readFileSync(`${built}.version`, 'utf8').trim();
+  return version === pinned('install-docker-compose.sh', 'COMPOSE_VERSION') ? [built] : undefined;
 }
 const dockerComposeCommand = dockerCompose();
 
@@ -76,7 +87,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
 
   it('is accepted by `docker compose config`, which resolves it as we read it', { skip: dockerComposeCommand ? false : 'no docker compose here (bash scripts/install-docker-compose.sh builds one)' }, () => {
     // Only PATH and HOME: the defaults in the file, not whatever this shell has set, are what is checked.
-    const out = execFileSync(dockerComposeCommand![0]!, [...dockerComposeCommand!.slice(1), '-f', join(ROOT, 'docker-compose.yml'), 'config', '--format', 'json'], {
+    const out = execFileSync(dockerComposeCommand![0]!, [...dockerComposeCommand!.slice(1), '-f', join(ROOT, 'docker-compose.yml'), '--env-file', SANDBOX_ENV_FILE, '--profile', 'sandbox', 'config', '--format', 'json'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
       encoding: 'utf8',
     });
@@ -85,6 +96,28 @@ describe('docker-compose.yml and the Dockerfile', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       assert.deepEqual(resolved.services[name]!.environment ?? {}, envOf(service), `${name}: the environment compose computes is the one the tests check`);
     }
+  });
+
+  it('fails closed: no secret or gateway has a default, and `docker compose config` without them names each one', { skip: dockerComposeCommand ? false : 'no docker compose here (bash scripts/install-docker-compose.sh builds one)' }, () => {
+    const required = ['TOP_GATEWAY_URL', 'TOP_APP_KEY', 'TOP_APP_SECRET', 'TOP_SESSIONS_FILE_ON_HOST', 'PAYLOAD_CODEC_KEYS', 'PAYLOAD_CODEC_KEY_ID', 'CODEC_AUTH_TOKEN', 'POSTGRES_PASSWORD'];
+    for (const name of required) assert.match(composeText, new RegExp(`\\$\\{${name}:\\?`), `${name} is required`);
+    assert.doesNotMatch(composeText, /\$\{(?:[A-Z_]*(?:SECRET|PASSWORD|TOKEN|KEYS?|KEY_ID)):-[^}]/, 'no secret has a default (empty means unset: an optional one)');
+    let refused = '';
+    try {
+      execFileSync(dockerComposeCommand![0]!, ['-f', join(ROOT, 'docker-compose.yml'), 'config'], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      refused = String((error as { stderr?: string }).stderr);
+    }
+    assert.match(refused, /required variable \w+ is missing|set [A-Z_]+/, 'compose refuses to run without them');
+  });
+
+  it('runs the sandbox only in the `sandbox` profile, with its own demo app and sessions, never the real ones, its admin behind a token', () => {
+    const sandbox = compose.services['top-sandbox']! as Service & { profiles?: string[] };
+    assert.deepEqual(sandbox.profiles, ['sandbox']);
+    const raw = JSON.stringify(sandbox);
+    for (const real of ['TOP_APP_SECRET}', 'TOP_APP_KEY}', 'TOP_SESSIONS_FILE_ON_HOST']) assert.ok(!raw.includes(real), `the sandbox takes nothing of ${real}`);
+    assert.ok(envOf(sandbox).TOP_SANDBOX_ADMIN_TOKEN!.length >= 16);
+    assert.equal((compose.services.worker!.depends_on as Record<string, unknown>)['top-sandbox'], undefined, 'the worker runs without the sandbox');
   });
 
   it('has the full stack: Temporal on PostgreSQL, its UI, set-up, worker, codec server, sandbox, Prometheus, Jaeger', () => {
@@ -161,16 +194,16 @@ describe('docker-compose.yml and the Dockerfile', () => {
   });
 
   it('points the worker at the sandbox service and port, and the UI at the codec server', () => {
-    const sandboxEnv = envOf(compose.services['top-sandbox']!);
+    const sandboxServiceEnv = envOf(compose.services['top-sandbox']!);
     const gateway = new URL(envOf(compose.services.worker!).TOP_GATEWAY_URL!);
     assert.equal(gateway.hostname, 'top-sandbox');
-    assert.equal(gateway.port, sandboxEnv.TOP_SANDBOX_PORT);
+    assert.equal(gateway.port, sandboxServiceEnv.TOP_SANDBOX_PORT);
     assert.equal(gateway.pathname, '/router/rest');
-    assert.ok(compose.services['top-sandbox']!.ports!.includes(`127.0.0.1:${sandboxEnv.TOP_SANDBOX_PORT}:${sandboxEnv.TOP_SANDBOX_PORT}`));
-    assert.equal(envOf(compose.services.worker!).TOP_APP_SECRET, sandboxEnv.TOP_APP_SECRET);
-    // One sessions file configures both: the sandbox accepts exactly the keys the worker sends.
-    assert.equal(sandboxEnv.TOP_SESSIONS_FILE, envOf(compose.services.worker!).TOP_SESSIONS_FILE);
-    assert.deepEqual(compose.services['top-sandbox']!.volumes, compose.services.worker!.volumes);
+    assert.ok(compose.services['top-sandbox']!.ports!.includes(`127.0.0.1:${sandboxServiceEnv.TOP_SANDBOX_PORT}:${sandboxServiceEnv.TOP_SANDBOX_PORT}`));
+    // In the trial (deploy/sandbox.env) the worker signs with the sandbox's app and sends the keys it knows.
+    assert.equal(envOf(compose.services.worker!).TOP_APP_SECRET, sandboxServiceEnv.TOP_APP_SECRET);
+    assert.equal(sandboxServiceEnv.TOP_SESSIONS_FILE, envOf(compose.services.worker!).TOP_SESSIONS_FILE);
+    assert.deepEqual(compose.services['top-sandbox']!.volumes!.map(interpolate), compose.services.worker!.volumes!.map(interpolate));
 
     const codecEnv = envOf(compose.services['codec-server']!);
     const codecEndpoint = new URL(envOf(compose.services['temporal-ui']!).TEMPORAL_CODEC_ENDPOINT!);
