@@ -18,13 +18,12 @@ process.env.TZ = 'Asia/Shanghai';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ApiClient } from 'ali-topsdk';
-import NodeTaobaoTopClient from 'node-taobao-topclient';
 import { stringify as formEncode } from 'node:querystring';
 import { Pool } from 'undici';
 import { SANDBOX_DEFAULTS } from '../src/sandbox/server';
 import { formatTopTime, RDC_IDENTIFICATION_CASE_UPDATE, rdcIdentificationCaseUpdate, signTopRequest, TopClient } from '../src/top';
 import { freePort, startNode } from '../dev/processes';
+import { publishedTopClients } from '../dev/published-top-clients';
 import { percentile, report, type Row } from './lib/report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -43,6 +42,9 @@ const BARE = ['bare undici (ceiling)', 'bare undici, querystring'] as const;
 
 function contenders(gatewayUrl: string): Record<string, { call: Call; close?: () => Promise<void> }> {
   const ours = new TopClient({ gatewayUrl, appKey, appSecret, signMethod: 'md5', connections: 64 });
+  const published = publishedTopClients();
+  if (!published) throw new Error('the published TOP clients are not installed: bash scripts/install-published-top-clients.sh');
+  const { ApiClient, NodeTaobaoTopClient } = published;
   const official = new ApiClient({ appkey: appKey, appsecret: appSecret, url: gatewayUrl });
   const community = new NodeTaobaoTopClient({ appkey: appKey, appsecret: appSecret, REST_URL: gatewayUrl });
   const url = new URL(gatewayUrl);

@@ -8,6 +8,8 @@ bash scripts/install-temporal-cli.sh
 bash scripts/install-temporal-server.sh || echo "test: no Temporal server built; the cluster tests will be skipped" >&2
 # promtool for the alert rules' unit tests (test/operations/alerts.test.ts); without Go they are skipped.
 bash scripts/install-promtool.sh
+# The published Node TOP clients, for the sandbox's test against them (their own folder, scripts ignored).
+bash scripts/install-published-top-clients.sh
 npx tsc --noEmit -p .
 npx eslint .
 mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
