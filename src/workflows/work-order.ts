@@ -1,6 +1,7 @@
 import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation } from '@temporalio/workflow';
 import type { WorkOrderInputRaw } from '../work-order/schemas';
 import type { WorkOrderView } from '../work-order/view';
+import { closingNote } from './closing-note';
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
 import type { WorkOrderWorkflow } from './messages';
 import { topSteps, type TopSteps } from './top-steps';
@@ -69,7 +70,7 @@ function close(order: WorkOrder, steps: TopSteps, ending: Ending): Promise<WorkO
   const { alime, identification } = order.input;
   const finalNode = ending.kind === 'completed' ? ending.completion.finalNode : ending.kind;
   const finalData = ending.kind === 'completed' ? ending.completion.finalNodeData : undefined;
-  const note = ending.kind === 'completed' ? ending.completion.resultMessage : ending.kind === 'cancelled' ? `工单已取消: ${ending.reason}` : '工单超时关闭';
+  const note = closingNote(ending);
   const createdAt = Date.parse(order.view.createdAt);
   return CancellationScope.nonCancellable(async () => {
     order.startClosing(ending, finalNode);
