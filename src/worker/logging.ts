@@ -24,7 +24,7 @@ export function createLogger(level: LogLevel = 'INFO', json = !process.stdout.is
 export type WorkerLogger = DefaultLogger & { lastError(): string | undefined };
 
 function describeError(entry: LogEntry): string {
-  const error = entry.meta?.error;
+  const error: unknown = entry.meta?.error;
   return error instanceof Error ? `${entry.message}: ${error.message}` : entry.message;
 }
 
