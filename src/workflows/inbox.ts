@@ -4,7 +4,7 @@ import { PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, type ProgressRefus
 import type { ProgressAck, WorkOrderView } from '../work-order/view';
 import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, skipSignal, statusQuery } from './messages';
 import { STRICT_INPUT } from './patches';
-import { parseProgressReport, signalPayload } from './validation';
+import { acceptedProgressReport, signalPayload, validProgressReport } from './validation';
 
 /** How a work order ends. */
 export type Ending =
@@ -70,34 +70,34 @@ export class Inbox {
   listen(status: () => WorkOrderView): void {
     setHandler(statusQuery, status);
     // The validator, never run in replay, refuses by today's rules; the handler takes what it took.
-    setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(parseProgressReport(raw, false)), {
+    setHandler(reportProgressUpdate, (raw) => this.#acceptProgress(acceptedProgressReport(raw)), {
       validator: (raw) => {
-        const report = parseProgressReport(raw, true);
+        const report = validProgressReport(raw);
         if (this.#ending) throw workOrderClosedFailure(this.view.workOrderId, this.#ending.kind);
         const refusal = this.#refusal(report);
         if (refusal) throw ApplicationFailure.create({ type: PROGRESS_REFUSED_FAILURE, message: refusal.message, details: [refusal.reason], nonRetryable: true });
       },
     });
     setHandler(progressSignal, (raw) => {
-      const report = this.#validSignal(signalPayload.progress(raw, patched(STRICT_INPUT)), 'progress');
+      const report = this.#validSignal(signalPayload.progress(raw, todaysRules), 'progress');
       if (!report || this.#ending) return;
       const refusal = this.#refusal(report);
       if (refusal) this.#reject(`progress signal ${report.progressId} refused: ${refusal.message}`);
       else this.#acceptProgress(report);
     });
     setHandler(completeSignal, (raw) => {
-      const done = this.#validSignal(signalPayload.completion(raw, patched(STRICT_INPUT)), 'completion');
+      const done = this.#validSignal(signalPayload.completion(raw, todaysRules), 'completion');
       if (done && !this.#ending) this.#ending = { kind: 'completed', at: Date.now(), completion: done };
     });
     setHandler(cancelSignal, (raw) => {
-      const cancel = this.#validSignal(signalPayload.cancellation(raw, patched(STRICT_INPUT)), 'cancellation');
+      const cancel = this.#validSignal(signalPayload.cancellation(raw, todaysRules), 'cancellation');
       if (cancel) this.requestCancellation(cancel);
     });
     setHandler(retrySignal, () => {
       this.decision = { kind: 'retry' };
     });
     setHandler(skipSignal, (raw) => {
-      const skip: StepSkip | undefined = this.#validSignal(signalPayload.skip(raw, patched(STRICT_INPUT)), 'skip');
+      const skip: StepSkip | undefined = this.#validSignal(signalPayload.skip(raw, todaysRules), 'skip');
       if (skip) this.decision = { kind: 'skip', reason: skip.reason };
     });
   }
@@ -181,6 +181,9 @@ export class Inbox {
     log.warn(why, { workOrderId: this.view.workOrderId });
   }
 }
+
+/** Whether a message only 1.0.0's rules take is refused: yes, except in a run that took it under 1.0.0. */
+const todaysRules = (): boolean => patched(STRICT_INPUT);
 
 /** The Update validator's refusal once the work order is ending: the client turns it into WorkOrderClosedError. */
 function workOrderClosedFailure(workOrderId: string, ending: Ending['kind']): ApplicationFailure {

@@ -4,7 +4,9 @@
  */
 
 /**
- * 1.0.1: messages are checked by today's rules (well-formed Unicode, an SLA of at most a year) where 1.0.0
- * took them unchecked; runs that took a message under 1.0.0 replay it as 1.0.0 did.
+ * 1.0.1: messages are checked by today's rules (well-formed Unicode, an SLA of at most a year, a seller
+ * without quotes) where 1.0.0 took them; runs that took such a message under 1.0.0 replay it as 1.0.0 did.
+ * Asked only for a message the two rules judge differently (workflows/validation.ts), so a work order whose
+ * messages pass both records no marker.
  */
 export const STRICT_INPUT = 'strict-input';

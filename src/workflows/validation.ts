@@ -18,26 +18,38 @@ import { defineWorkOrderSchemas, parseOrThrow, type Cancellation, type Completio
 z.config({ jitless: true });
 
 /**
- * Today's rules for what arrives now, and 1.0.0's for what a run recorded under 1.0.0 accepted: replaying
- * it must take the same messages again (see SchemaRules). The caller says which (`strict`).
+ * Today's rules, and 1.0.0's for what a run recorded under 1.0.0 accepted: replaying it must take the same
+ * messages again (see SchemaRules). Most messages pass both alike, and nothing need be decided; only where
+ * today's rules refuse what 1.0.0's took does `todaysRules()` decide — the workflow's patch check, which
+ * records its marker only then, so that an ordinary work order's history carries none.
  */
 const current = defineWorkOrderSchemas();
 const released = defineWorkOrderSchemas({ strict: false });
-const rules = (strict: boolean) => (strict ? current : released);
+type Schemas = typeof current;
 
-/** The start input with defaults applied, or an InvalidInputError naming every wrong field. */
-export const parseWorkOrderInput = (raw: unknown, strict: boolean): WorkOrderInput => parseOrThrow(rules(strict).workOrderInput, raw, 'work order');
+/** The message by today's rules; where only 1.0.0's take it, by those unless `todaysRules()`; else undefined. */
+function underRules<K extends keyof Schemas>(name: K, raw: unknown, todaysRules: () => boolean): z.output<Schemas[K]> | undefined {
+  const today = current[name].safeParse(raw);
+  if (today.success) return today.data as z.output<Schemas[K]>;
+  const before = released[name].safeParse(raw);
+  return before.success && !todaysRules() ? (before.data as z.output<Schemas[K]>) : undefined;
+}
 
-/**
- * For the progress Update: its validator (never run in replay) takes today's rules, an InvalidInputError
- * rejecting the Update; its handler takes what the validator took, or what 1.0.0's validator took.
- */
-export const parseProgressReport = (raw: unknown, strict: boolean): ProgressReport => parseOrThrow(rules(strict).progressReport, raw, 'progress report');
+/** The start input with defaults applied, or an InvalidInputError naming every field today's rules refuse. */
+export function parseWorkOrderInput(raw: unknown, todaysRules: () => boolean): WorkOrderInput {
+  return underRules('workOrderInput', raw, todaysRules) ?? parseOrThrow(current.workOrderInput, raw, 'work order');
+}
+
+/** For the progress Update's validator, never run in replay: today's rules, an InvalidInputError rejecting the Update. */
+export const validProgressReport = (raw: unknown): ProgressReport => parseOrThrow(current.progressReport, raw, 'progress report');
+
+/** For the progress Update's handler: what its validator took, today or under 1.0.0. */
+export const acceptedProgressReport = (raw: unknown): ProgressReport => parseOrThrow(released.progressReport, raw, 'progress report');
 
 /** Signals have no validator to refuse them: a malformed one reads as undefined. */
 export const signalPayload = {
-  progress: (raw: unknown, strict: boolean): ProgressReport | undefined => rules(strict).progressReport.safeParse(raw).data,
-  completion: (raw: unknown, strict: boolean): Completion | undefined => rules(strict).completion.safeParse(raw).data,
-  cancellation: (raw: unknown, strict: boolean): Cancellation | undefined => rules(strict).cancellation.safeParse(raw).data,
-  skip: (raw: unknown, strict: boolean): StepSkip | undefined => rules(strict).stepSkip.safeParse(raw).data,
+  progress: (raw: unknown, todaysRules: () => boolean): ProgressReport | undefined => underRules('progressReport', raw, todaysRules),
+  completion: (raw: unknown, todaysRules: () => boolean): Completion | undefined => underRules('completion', raw, todaysRules),
+  cancellation: (raw: unknown, todaysRules: () => boolean): Cancellation | undefined => underRules('cancellation', raw, todaysRules),
+  skip: (raw: unknown, todaysRules: () => boolean): StepSkip | undefined => underRules('stepSkip', raw, todaysRules),
 };

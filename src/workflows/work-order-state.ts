@@ -366,7 +366,7 @@ export class WorkOrder {
  */
 export function startInput(raw: WorkOrderInputRaw, continued: boolean): WorkOrderInput {
   try {
-    return parseWorkOrderInput(raw, !continued && patched(STRICT_INPUT));
+    return parseWorkOrderInput(raw, () => !continued && patched(STRICT_INPUT));
   } catch (error) {
     if (error instanceof InvalidInputError) throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
     throw error;

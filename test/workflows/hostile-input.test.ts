@@ -8,6 +8,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { InvalidInputError, workflowIdFor } from '../../src/client';
 import { OPERATE_TIPS_MAX } from '../../src/top';
+import { saveHistory } from '../helpers/histories';
 import { eventually, startStack } from '../helpers/stack';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
@@ -28,6 +29,7 @@ describe('hostile input: refused naming the field, or closed on TOP', async () =
     const bad = newWorkOrderId('WO-SURROGATE');
     // 1.0.0 put it in the call's fairness key, which Core could not decode: the worker stopped for good.
     await refusedFor(await startRaw({ workOrderId: bad, seller: 'shop-\ud800' }), /seller: must be well-formed Unicode/);
+    await saveHistory(env, workflowIdFor(bad), 'strict-input-start-refused');
     await assert.rejects(client.start({ workOrderId: bad, seller: 'shop-\udfff' }), (error: unknown) => error instanceof InvalidInputError && /seller: must be well-formed/.test(error.message));
     assert.deepEqual(callsFor(sandbox, bad, undefined), []);
     const next = newWorkOrderId('WO-AFTER');
@@ -54,6 +56,17 @@ describe('hostile input: refused naming the field, or closed on TOP', async () =
     assert.equal(final.status, 'completed');
     assert.equal(final.rejectedMessages, 2);
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'notify:created', 'notify:inspecting', 'notify:completed!', 'emit:completed']);
+    await saveHistory(env, workflowIdFor(id), 'strict-input-signal-refused');
+  });
+
+  it('a work order whose messages pass today’s rules records no patch marker: only refused input pays for the patch', async () => {
+    const id = newWorkOrderId('WO-NO-MARKER');
+    await client.start(fullWorkOrder(id));
+    await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+    await client.complete(id, { resultMessage: 'done' });
+    await client.result(id);
+    const events = (await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()).events ?? [];
+    assert.equal(events.filter((event) => event.markerRecordedEventAttributes).length, 0);
   });
 
   it('the longest texts the client accepts still close the identification case on TOP, shortened to fit', async () => {

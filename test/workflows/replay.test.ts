@@ -29,7 +29,14 @@ const SCENARIOS = [
   'continued-while-failed-first-run',
   'continued-while-failed-last-run',
 ];
-const REQUIRED = HISTORY_GENERATIONS.flatMap((generation) => SCENARIOS.map((name) => `${name}${generation}`));
+/** Paths a later generation's patch added, recorded from that generation on. */
+const SINCE: Readonly<Record<string, (typeof HISTORY_GENERATIONS)[number]>> = {
+  'strict-input-start-refused': '-1.0.1',
+  'strict-input-signal-refused': '-1.0.1',
+};
+const REQUIRED = HISTORY_GENERATIONS.flatMap((generation, index) =>
+  [...SCENARIOS, ...Object.keys(SINCE)].filter((name) => HISTORY_GENERATIONS.indexOf(SINCE[name] ?? '') <= index).map((name) => `${name}${generation}`),
+);
 
 const histories = readdirSync(HISTORIES_DIR)
   .filter((file) => file.endsWith('.json'))
@@ -54,6 +61,12 @@ describe('replay: today’s workflow code replays every recorded run', async () 
       const [sha256, file] = line.split(/\s+/) as [string, string];
       assert.equal(createHash('sha256').update(readFileSync(join(HISTORIES_DIR, file))).digest('hex'), sha256, `${file} was changed or re-recorded`);
     }
+  });
+
+  it('the 1.0.1 recordings of refused input took the strict-input patch; the others carry no marker', () => {
+    const markers = (name: string) => histories.find((h) => h.name === name)!.history.events!.filter((event) => event.markerRecordedEventAttributes).length;
+    for (const name of Object.keys(SINCE)) assert.ok(markers(`${name}-1.0.1`) > 0, name);
+    for (const name of SCENARIOS) assert.equal(markers(`${name}-1.0.1`), 0, name);
   });
 
   for (const { name, history } of histories) {
