@@ -11,5 +11,6 @@ export const decimalId = () =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a decimal string (a Number would lose digits beyond 2^53)') })
     .regex(/^[1-9]\d{0,18}$/, 'must be a positive decimal id of at most 19 digits')
-    .refine((id) => BigInt(id) <= INT64_MAX, 'exceeds the 64-bit id range')
+    // zod runs a refinement even after the regex refused the value: BigInt of anything but digits throws.
+    .refine((id) => !/^\d+$/.test(id) || BigInt(id) <= INT64_MAX, 'exceeds the 64-bit id range')
     .meta({ description: 'A 64-bit Taobao id as a decimal string (at most 2^63-1); never a JSON number, which loses digits beyond 2^53' });

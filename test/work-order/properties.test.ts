@@ -111,6 +111,27 @@ describe('properties: what is accepted can always be sent to TOP', () => {
     assert.ok(accepted > RUNS / 10, `only ${accepted} of ${RUNS} work orders accepted`);
   });
 
+  it('no JSON value makes a schema throw, under today’s rules or 1.0.0’s: every message is taken or refused', () => {
+    // A throw inside the workflow's validation is no refusal: it fails the workflow task for ever.
+    const rules = [schemas, defineWorkOrderSchemas({ strict: false })];
+    const names = Object.keys(schemas) as (keyof typeof schemas)[];
+    fc.assert(fc.property(fc.jsonValue(), fc.constantFrom(...names), (value, name) => void rules.map((r) => r[name].safeParse(value))), { numRuns: RUNS * 5 });
+    const anyJson = fc.jsonValue();
+    const shaped = fc.record(
+      {
+        workOrderId: fc.constant('WO-1'),
+        seller: anyJson,
+        description: anyJson,
+        sla: fc.record({ within: anyJson, onBreach: anyJson }, { requiredKeys: [] }),
+        alime: fc.record({ asyncCode: anyJson, firstNode: anyJson, firstNodeData: anyJson }, { requiredKeys: [] }),
+        identification: fc.record({ detailOrderId: anyJson, refundId: anyJson, caseId: anyJson }, { requiredKeys: [] }),
+        bizOrderId: anyJson,
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(fc.property(shaped, (value) => void rules.map((r) => r.workOrderInput.safeParse(value))), { numRuns: RUNS * 5 });
+  });
+
   it('refuses, naming the field, what holds a lone surrogate or an SLA past a year', () => {
     fc.assert(
       fc.property(fc.constantFrom('seller', 'description', 'workOrderType'), fc.constantFrom('\ud800', '\udc00x', 'x\udbff'), (field, bad) => {

@@ -33,9 +33,9 @@ const hostileStart = fc.record({
   seller: fc.oneof({ weight: 3, arbitrary: fc.constant('seller-a') }, anything),
   bizOrderId: fc.option(fc.oneof(fc.constant('4012345678901234567'), fc.constant(Number("4012345678901234567")), fc.constant('99999999999999999999'), anything), { nil: undefined }),
   description: fc.option(anything, { nil: undefined }),
-  identification: fc.option(fc.oneof({ weight: 3, arbitrary: fc.constant({ detailOrderId: '194467217119131', refundId: '9223372036854775807' }) }, fc.record({ detailOrderId: anything, refundId: anything })), { nil: undefined }),
+  identification: fc.option(fc.oneof({ weight: 3, arbitrary: fc.constant({ detailOrderId: '194467217119131', refundId: '9223372036854775807' }) }, fc.record({ detailOrderId: fc.oneof(fc.constant('!'), anything), refundId: anything })), { nil: undefined }),
   alime: fc.option(fc.record({ asyncCode: fc.oneof({ weight: 3, arbitrary: fc.constant('ac-fuzz') }, anything), firstNode: fc.option(anything, { nil: undefined }) }), { nil: undefined }),
-  sla: fc.option(fc.record({ within: fc.oneof(fc.constant('48h'), fc.constant('9999999999 weeks'), fc.constant(Number.MAX_SAFE_INTEGER), anything) }), { nil: undefined }),
+  sla: fc.option(fc.record({ within: fc.oneof(fc.constant('48h'), fc.constant('9999999999 weeks'), fc.constant('soon'), fc.constant(Number.MAX_SAFE_INTEGER), anything) }), { nil: undefined }),
   extra: fc.option(anything, { nil: undefined }),
 });
 const start = fc.oneof(validStart as fc.Arbitrary<Record<string, unknown>>, hostileStart as fc.Arbitrary<Record<string, unknown>>);

@@ -42,6 +42,10 @@ describe('hostile input: refused naming the field, or closed on TOP', async () =
     const id = newWorkOrderId('WO-SLA');
     await refusedFor(await startRaw({ workOrderId: id, seller: 'seller-a', sla: { within: '9999999999 weeks' } }), /sla\.within: must be from 1 second to 365 days/);
     await assert.rejects(client.start({ workOrderId: id, seller: 'seller-a', sla: { within: Number.MAX_SAFE_INTEGER } }), /sla\.within/);
+    // Values on which 1.0.0's own checks threw (a refinement running after its type check failed), failing
+    // every workflow task as surely as an exception from the workflow.
+    await refusedFor(await startRaw({ workOrderId: `${id}-word`, seller: 'seller-a', sla: { within: 'soon' } }), /sla\.within: must be a duration/);
+    await refusedFor(await startRaw({ workOrderId: `${id}-id`, seller: 'seller-a', identification: { detailOrderId: '!', refundId: '1' } }), /identification\.detailOrderId: must be a positive decimal id/);
   });
 
   it('ill-formed text in a signal or Update is refused, the work order goes on and closes on TOP', async () => {
