@@ -63,7 +63,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 }
 
-/** The failure converter that sends failure messages and stack traces through the payload codec. */
+/**
+ * The failure converter that sends failure messages and stack traces through the payload codec. Loaded by
+ * path (worker bundles and clients load it themselves), so the client package ships it by name.
+ */
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
 /** The data converter for client and worker alike; failure messages are encrypted too. */
