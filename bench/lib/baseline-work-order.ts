@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type * as activities from './baseline-activities';
 
 /**
@@ -12,6 +12,8 @@ import type * as activities from './baseline-activities';
  */
 const CALL = { startToCloseTimeout: '30 seconds' } as const;
 const { emitWorkOrderEvent, updateIdentificationCase, notifyAliMe } = proxyActivities<typeof activities>(CALL);
+/** Temporal's floor for one durable report: the Update, then the call as a local activity in the same workflow task. */
+const local = proxyLocalActivities<typeof activities>(CALL);
 
 interface Input {
   workOrderId: string;
@@ -21,7 +23,7 @@ interface Input {
    * search sees the node (a search-attribute upsert), and the 店小蜜 call carries a summary for the UI and the
    * seller's priority and fairness key.
    */
-  perReport?: { nodeInSearch?: boolean; prioritizedCall?: boolean };
+  perReport?: { nodeInSearch?: boolean; prioritizedCall?: boolean; localActivity?: boolean };
   identification?: unknown;
   alime?: { firstNode?: string };
 }
@@ -70,7 +72,8 @@ export async function workOrderWorkflow(input: Input): Promise<unknown> {
     if (!next) break;
     view.currentNode = next.node;
     if (input.perReport?.nodeInSearch) upsertSearchAttributes([{ key: WORK_ORDER_NODE, value: next.node }]);
-    if (input.alime && input.perReport?.prioritizedCall) {
+    if (input.alime && input.perReport?.localActivity) await local.notifyAliMe();
+    else if (input.alime && input.perReport?.prioritizedCall) {
       const summary = `店小蜜: work order ${input.workOrderId} reached node ${next.node}`;
       await notifyAliMe.executeWithOptions({ ...CALL, summary, priority: { priorityKey: 2, fairnessKey: input.seller } }, []);
     } else if (input.alime) await notifyAliMe();
