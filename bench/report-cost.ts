@@ -36,11 +36,13 @@ interface Subject {
   /** The plain workflow's per-report options (its own input, which our client would refuse). */
   perReport?: { localActivity?: boolean };
 }
-const SUBJECTS: Subject[] = [
+const ALL_SUBJECTS: Subject[] = [
   { name: 'ours', entry: WORKER_ENTRIES.ours },
   { name: 'Update + activity', entry: WORKER_ENTRIES.baseline, perReport: {} },
   { name: 'Update + local activity (floor)', entry: WORKER_ENTRIES.baseline, perReport: { localActivity: true } },
 ];
+/** BENCH_SUBJECTS=ours (comma-separated names' first words) runs only those, e.g. to compare two builds of ours. */
+const SUBJECTS = process.env.BENCH_SUBJECTS ? ALL_SUBJECTS.filter((s) => process.env.BENCH_SUBJECTS!.split(',').includes(s.name.split(' ')[0]!)) : ALL_SUBJECTS;
 
 type Event = temporal.api.history.v1.IHistoryEvent;
 
@@ -57,14 +59,14 @@ async function allRuns(stack: BenchStack, workflowId: string): Promise<Event[]> 
 /** What a stretch of history made Temporal do, counted by Temporal Cloud's rules for Actions. */
 function account(events: Event[]) {
   const count = (has: (e: Event) => unknown) => events.filter(has).length;
-  // Local activities: one Action per workflow task that recorded any.
+  // Local activities: one Action per workflow task that recorded any (its markers follow its completion).
   let tasksWithLocal = 0;
-  let sawMarker = false;
+  let countedThisTask = true;
   for (const e of events) {
-    if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') sawMarker = true;
-    if (e.workflowTaskCompletedEventAttributes && sawMarker) {
+    if (e.workflowTaskCompletedEventAttributes) countedThisTask = false;
+    if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity' && !countedThisTask) {
       tasksWithLocal += 1;
-      sawMarker = false;
+      countedThisTask = true;
     }
   }
   const counts = {
@@ -127,12 +129,15 @@ async function main(): Promise<void> {
 
           // 1. Accounting: one work order, reports one after another, each waited for until 店小蜜 has it.
           const accounted = `${taskQueue}-accounted`;
+          // Ours sends the work order id, the plain workflow its workflow id.
+          const notifiedOf = async () =>
+            (await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).filter((c) => [accounted, workflowIdFor(accounted)].includes(String(c.params.work_order_notify_dxm_command?.work_order_id))).length;
           await start(accounted);
-          while ((await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).filter((c) => c.params.work_order_notify_dxm_command?.work_order_id === accounted).length < 1) await sleep(100);
+          while ((await notifiedOf()) < 1) await sleep(100);
           const before = account(await allRuns(stack, workflowIdFor(accounted)));
           for (let i = 0; i < REPORTS_ACCOUNTED; i++) {
             await workOrders.reportProgress(accounted, { progressId: `a${i}`, node: `node-${i % 7}` });
-            while ((await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).filter((c) => c.params.work_order_notify_dxm_command?.work_order_id === accounted).length < i + 2) await sleep(50);
+            while ((await notifiedOf()) < i + 2) await sleep(50);
           }
           await sleep(500); // the last report's workflow task completes after its call
           const after = account(await allRuns(stack, workflowIdFor(accounted)));
@@ -165,6 +170,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+  if (SUBJECTS !== ALL_SUBJECTS) return; // a partial run: its rows are printed above, nothing is written
   const row = (subject: string, evicted: boolean) => rows.find((r) => r.subject === subject && (r['work orders open'] === EVICTED_OPEN) === evicted)!;
   const ratio = (column: string, evicted: boolean) => Number(row('ours', evicted)[column]) / Number(row('Update + local activity (floor)', evicted)[column]);
   const ratios = Object.fromEntries(

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-temporal-cli.sh
 bash scripts/install-temporal-server.sh # benchmark 8 runs on the full server with PostgreSQL
-for bench in top-client end-to-end many-open rate-limit sale-day-fairness soak wake replay-cost cluster sale-day evicted-throughput; do
+for bench in top-client end-to-end many-open rate-limit sale-day-fairness soak wake replay-cost cluster sale-day evicted-throughput report-cost; do
   echo "== bench/${bench}.ts"
   node --import tsx "bench/${bench}.ts"
 done
