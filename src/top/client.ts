@@ -226,8 +226,13 @@ export class TopClient {
 
   async #post(method: string, params: Record<string, string>, signal: AbortSignal | undefined, redact: (text: string) => string): Promise<{ status: number; body: string }> {
     // One deadline for the whole answer: undici's timeouts bound each wait, so a body fed a byte at a time
-    // would otherwise hold the call (and its activity slot) for as long as the gateway likes.
-    const deadline = AbortSignal.timeout(this.requestTimeoutMs);
+    // would otherwise hold the call (and its activity slot) for as long as the gateway likes. A timer of our
+    // own, cleared with the call: AbortSignal.timeout's would outlive every call by the whole timeout.
+    const call = new AbortController();
+    const deadline = setTimeout(() => call.abort(), this.requestTimeoutMs);
+    const cancel = () => call.abort(signal?.reason);
+    if (signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
     try {
       // Everything travels in the body, none in the URL, so no proxy or access log sees the session key.
       const response = await this.#pool.request({
@@ -238,13 +243,16 @@ export class TopClient {
         // not +) at well under half the CPU, the trade-off Node's documentation names. It throws on a lone
         // surrogate, which toWireParams has already refused with a TopInputError.
         body: formEncode(params),
-        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+        signal: call.signal,
       });
       return { status: response.statusCode, body: await response.body.text() };
     } catch (error) {
       if (signal?.aborted) throw error;
-      const why = deadline.aborted ? `no complete answer within ${this.requestTimeoutMs} ms` : describeTransportError(error);
+      const why = call.signal.aborted ? `no complete answer within ${this.requestTimeoutMs} ms` : describeTransportError(error);
       throw new TopError({ method, source: 'transport', classification: 'transient', msg: redact(why) }, { cause: error });
+    } finally {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 
