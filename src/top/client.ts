@@ -67,6 +67,8 @@ export const PARTNER_ID = 'taobao-work-orders-0.1';
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 /** The longest text kept from one field of TOP's answer (a message, a code, a request id). */
 export const MAX_TOP_TEXT = 500;
+/** What a TOP request id looks like (e.g. `16b5yc1y9nilr`). */
+const REQUEST_ID = /^[0-9A-Za-z]{1,64}$/;
 
 const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' } as const;
 
@@ -151,7 +153,8 @@ export class TopClient {
       partner_id: this.#partnerId,
     });
     params.sign = signTopRequest(params, this.#secret, this.signMethod);
-    const redact = (text: string): string => redactSecrets(text, [this.#secret, options.session]);
+    // Only a failure reads it: every secret this client knows, wherever it stands in TOP's text.
+    const redact = (text: string): string => redactSecrets(text, [this.#secret, options.session, ...this.#otherSecrets()]);
 
     // One client span per HTTP call. Its attributes name the API and the outcome, never a parameter.
     const span = tracer.startSpan(`TOP ${method}`, { kind: SpanKind.CLIENT, attributes: this.#spanAttributesFor(method) });
@@ -159,11 +162,12 @@ export class TopClient {
       const { status, body } = await this.#post(method, params, options.signal, redact);
       span.setAttribute('http.response.status_code', status);
       const result = unwrapTopResponse(method, status, body, redact);
-      if (typeof result.request_id === 'string') span.setAttribute('top.request_id', this.#clean(result.request_id, options.session));
+      // On the hot path: an id-shaped request id as it is, anything else not at all (no redaction per call).
+      if (typeof result.request_id === 'string' && REQUEST_ID.test(result.request_id)) span.setAttribute('top.request_id', result.request_id);
       return readResult(result);
     } catch (error) {
       // From here on the error reaches failures, logs, the work order's state and spans: only clean text.
-      const failure = error instanceof TopError ? error.withCleanText((text) => this.#clean(text, options.session)) : error;
+      const failure = error instanceof TopError ? error.withCleanText((text) => clean(text, redact)) : error;
       recordFailure(span, failure);
       if (failure instanceof TopError && failure.classification === 'rate-limited' && failure.source === 'gateway') {
         const { scope, ms } = this.#gate.ban(failure);
@@ -173,14 +177,6 @@ export class TopClient {
     } finally {
       span.end();
     }
-  }
-
-  /**
-   * Text from TOP made safe to keep: every secret replaced wherever it appears (TOP may echo what it was
-   * sent), well-formed Unicode (Temporal's protobufs take nothing else), and at most MAX_TOP_TEXT long.
-   */
-  #clean(text: string, session: string | undefined): string {
-    return fitText(redactSecrets(text, [this.#secret, session, ...this.#otherSecrets()]).toWellFormed(), MAX_TOP_TEXT);
   }
 
   #spanAttributesFor(method: string): Attributes {
@@ -285,6 +281,14 @@ function describeTransportError(error: unknown): string {
     return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
   }
   return String(error);
+}
+
+/**
+ * Text from TOP made safe to keep: every secret replaced wherever it appears (TOP may echo what it was
+ * sent), well-formed Unicode (Temporal's protobufs take nothing else), and at most MAX_TOP_TEXT long.
+ */
+function clean(text: string, redact: (text: string) => string): string {
+  return fitText(redact(text).toWellFormed(), MAX_TOP_TEXT);
 }
 
 /** Replaces every occurrence of the given secrets; text from remote parties may echo what we sent. */

@@ -4,7 +4,7 @@
  */
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
-import { decimalId } from './ids';
+import { decimalId, passedSoFar } from './ids';
 
 /** Longest JSON text accepted for one node's business data; more belongs in the ISV's own storage. */
 export const MAX_NODE_DATA_BYTES = 8 * 1024;
@@ -60,15 +60,17 @@ export function defineWorkOrderSchemas({ strict = true }: SchemaRules = {}) {
   /** `2 days`, `36h`, `90m`, or milliseconds. */
   const durationValue = z.union([
     z.int().positive(),
-    z.string().regex(DURATION_TEXT, 'must be a duration such as "48h" or "2 days"'),
+    z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d|w|seconds?|minutes?|hours?|days?|weeks?)$/i, 'must be a duration such as "48h" or "2 days"'),
   ]);
   const duration = (
     strict
-      ? // zod runs a refinement even after the union refused the value: only a value it took is measured.
-        durationValue.refine((value) => {
-          const ms = DURATION_TEXT.test(String(value)) || typeof value === 'number' ? msToNumber(value) : Number.NaN;
-          return Number.isNaN(ms) || (ms >= 1_000 && ms <= MAX_SLA_MS);
-        }, `must be from 1 second to ${MAX_SLA_MS / 86_400_000} days`)
+      ? durationValue.refine(
+          (value) => {
+            const ms = msToNumber(value);
+            return ms >= 1_000 && ms <= MAX_SLA_MS;
+          },
+          { message: `must be from 1 second to ${MAX_SLA_MS / 86_400_000} days`, when: passedSoFar },
+        )
       : durationValue
   ).meta({ description: `Milliseconds, or a duration such as "48h" or "2 days"; from 1 second to ${MAX_SLA_MS / 86_400_000} days` });
 
@@ -142,8 +144,6 @@ export function defineWorkOrderSchemas({ strict = true }: SchemaRules = {}) {
 
   return { workOrderInput, progressReport, completion, cancellation, stepSkip };
 }
-
-const DURATION_TEXT = /^\d+(\.\d+)?\s*(ms|s|m|h|d|w|seconds?|minutes?|hours?|days?|weeks?)$/i;
 
 const NOT_WELL_FORMED = 'must be well-formed Unicode (it holds a lone UTF-16 surrogate, which has no UTF-8 form)';
 

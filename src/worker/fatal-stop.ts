@@ -1,7 +1,4 @@
-import type { Worker } from '@temporalio/worker';
-
-/** The signals the SDK shuts a worker down on (its Runtime's default shutdownSignals). */
-const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'];
+import { Runtime, type Worker } from '@temporalio/worker';
 
 export interface FatalStopWatch {
   /** Why the worker stopped on its own; undefined while it runs or stops because it was asked to. */
@@ -14,13 +11,14 @@ export interface FatalStopWatch {
  * without ending the process: the state leaves RUNNING and `run()` may wait a long time for polls to end,
  * while the process looks alive. A process whose worker stopped unasked must not stay up: `onFatal` is
  * called once, at once, so that liveness and readiness fail and the process exits for its supervisor to
- * restart it. A stop asked for by a shutdown signal is no fatal stop.
+ * restart it. A stop asked for by one of the runtime's shutdown signals is no fatal stop.
  */
 export function watchForFatalStop(worker: Pick<Worker, 'getState'>, onFatal: (why: string) => void, intervalMs = 250): FatalStopWatch {
+  const { shutdownSignals } = Runtime.instance().options;
   let asked = false;
   let fatal: string | undefined;
   const askedToStop = () => (asked = true);
-  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, askedToStop);
+  for (const signal of shutdownSignals) process.on(signal, askedToStop);
   const timer = setInterval(() => {
     const state = worker.getState();
     if (asked || state === 'RUNNING' || state === 'INITIALIZED') return;
@@ -34,7 +32,7 @@ export function watchForFatalStop(worker: Pick<Worker, 'getState'>, onFatal: (wh
     },
     stop() {
       clearInterval(timer);
-      for (const signal of SHUTDOWN_SIGNALS) process.off(signal, askedToStop);
+      for (const signal of shutdownSignals) process.off(signal, askedToStop);
     },
   };
   return watch;

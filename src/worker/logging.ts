@@ -1,4 +1,4 @@
-import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, type LogEntry, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import { workOrderIdOf } from '../work-order/temporal-names';
 
 /**
@@ -7,25 +7,21 @@ import { workOrderIdOf } from '../work-order/temporal-names';
  * derived from the workflow id the SDK already attaches to workflow and activity logs.
  */
 export function createLogger(level: LogLevel = 'INFO', json = !process.stdout.isTTY, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): WorkerLogger {
-  let lastError: string | undefined;
-  const remember = (entry: LogEntry) => {
-    if (entry.level === 'ERROR') lastError = describeError(entry);
-  };
-  const tty = new DefaultLogger(level);
-  const logger = new DefaultLogger(level, (entry) => {
-    remember(entry);
-    if (json) write(toJsonLine(entry));
-    else tty.log(entry.level, entry.message, entry.meta);
-  });
-  return Object.assign(logger, { lastError: () => lastError });
+  return json ? new WorkerLogger(level, (entry) => write(toJsonLine(entry))) : new WorkerLogger(level);
 }
 
-/** The worker's logger, which remembers the last error logged (the cause of a fatal stop, logged by the SDK). */
-export type WorkerLogger = DefaultLogger & { lastError(): string | undefined };
+/** The worker's logger, which remembers the last error logged: the cause of a fatal stop, which the SDK logs. */
+export class WorkerLogger extends DefaultLogger {
+  #lastError: string | undefined;
 
-function describeError(entry: LogEntry): string {
-  const error: unknown = entry.meta?.error;
-  return error instanceof Error ? `${entry.message}: ${error.message}` : entry.message;
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (level === 'ERROR') this.#lastError = meta?.error instanceof Error ? `${message}: ${meta.error.message}` : message;
+    super.log(level, message, meta);
+  }
+
+  lastError(): string | undefined {
+    return this.#lastError;
+  }
 }
 
 export function toJsonLine(entry: LogEntry): string {
