@@ -73,7 +73,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     dataConverter,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
-    activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES }),
+    activities: createActivities({ top, sessions, statusCodes: config.TOP_WORK_ORDER_STATUS_CODES, localCalls: config.TOP_SELLER_CALLS_PER_SECOND === undefined }),
     interceptors: {
       // Outermost first: the span covers the whole attempt; the retry decision wraps the metrics, which
       // still see the original TopError.

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { alimiProgressNotify, bcpushEventEmit, rdcIdentificationCaseUpdate, TopError, type TopCallOptions, type TopClient } from '../top';
 import { DEFAULT_STATUS_CODES, type WorkOrderStatusCodes } from '../work-order/events';
 import { SessionNotFoundError, type SessionStore } from './sessions';
@@ -9,17 +9,29 @@ export type { AliMeNotificationInput, CaseUpdateInput, EmitEventInput };
 /** Left of an attempt after the longest call, for the activity's own work. */
 const HOLD_MARGIN_MS = 1_000;
 
+/**
+ * The longest a local activity (a call inside a workflow task) waits for the budget or a ban before it
+ * gives up unsent: the workflow then sends the call as a regular activity, which waits on the server's
+ * queue, where priorities and fair shares apply, instead of holding the workflow task.
+ */
+export const LOCAL_HOLD_MS = 1_000;
+
 export interface ActivityDependencies {
   top: TopClient;
   sessions: SessionStore;
   statusCodes?: WorkOrderStatusCodes;
+  /**
+   * Whether calls may run as local activities. Not with a per-seller ceiling: the server enforces it on the
+   * activity queue, which local activities bypass, so each is declined unsent and goes as a regular one.
+   */
+  localCalls?: boolean;
 }
 
 /**
  * One activity per TOP call, each a thin adapter: the work order's terms become the API's request
  * (top-requests.ts), sent with the seller's session key and the activity's cancellation and time limits.
  */
-export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_CODES }: ActivityDependencies) {
+export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_CODES, localCalls = true }: ActivityDependencies) {
   /** Calls TOP with the seller's session key; a refused key is not used again before the store is re-read. */
   const withSession = async (seller: string, call: (session: string) => Promise<unknown>): Promise<void> => {
     const session = await sessions.sessionFor(seller);
@@ -38,11 +50,15 @@ export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_C
    */
   const callOptions = (session?: string): TopCallOptions => {
     const context = Context.current();
+    const { isLocal, startToCloseTimeoutMs } = context.info;
+    if (isLocal && !localCalls) {
+      throw ApplicationFailure.retryable('local calls are off on this worker (TOP_SELLER_CALLS_PER_SECOND is set): sent as a regular activity', 'LocalCallDeclined');
+    }
     return {
       session,
       signal: context.cancellationSignal,
-      maxWaitMs: Math.max(0, context.info.startToCloseTimeoutMs - top.requestTimeoutMs - HOLD_MARGIN_MS),
-      whileHeld: () => context.heartbeat(),
+      maxWaitMs: isLocal ? LOCAL_HOLD_MS : Math.max(0, startToCloseTimeoutMs - top.requestTimeoutMs - HOLD_MARGIN_MS),
+      whileHeld: isLocal ? undefined : () => context.heartbeat(),
     };
   };
 

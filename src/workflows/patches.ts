@@ -10,3 +10,12 @@
  * messages pass both records no marker.
  */
 export const STRICT_INPUT = 'strict-input';
+
+/**
+ * 1.1.0: a progress report costs one workflow task. 店小蜜 is told by a local activity first (a regular
+ * activity takes the call over when it would wait for the budget or a ban, fails transiently, or the worker
+ * declines it), and the node reaches search with the next status change rather than with every report.
+ * Asked once per run, at the first report or 店小蜜 call; a run that took it carries the answer into its
+ * continued runs, so they record no marker.
+ */
+export const LEAN_REPORTS = 'lean-reports';

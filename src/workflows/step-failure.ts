@@ -18,5 +18,10 @@ export function describeStepFailure(error: ActivityFailure): StepFailure {
  * off mid-flight) may have been applied without our hearing back.
  */
 export function mayHaveReachedTop(error: ActivityFailure): boolean {
-  return !(error.cause instanceof ApplicationFailure && error.cause.nonRetryable);
+  return !refusedForGood(error);
+}
+
+/** TOP (or our own gate) refused the call and will refuse it again: a non-retryable failure. */
+export function refusedForGood(error: ActivityFailure): boolean {
+  return error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true;
 }

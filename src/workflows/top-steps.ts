@@ -1,8 +1,21 @@
-import { ActivityFailure, proxyActivities, TimeoutFailure, type ActivityOptions } from '@temporalio/workflow';
-import type { WorkOrderActivities } from '../activities/work-order-activities';
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  TemporalFailure,
+  TimeoutFailure,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import type { AliMeNotificationInput, WorkOrderActivities } from '../activities/work-order-activities';
 import type { WorkOrderEventKind } from '../work-order/events';
 import { CALL_PRIORITY, fairnessKeyOf, PROMOTED_AFTER_MS, type CallPriority } from '../work-order/priorities';
 import { runStep } from './run-step';
+import { refusedForGood } from './step-failure';
 import type { WorkOrder } from './work-order-state';
 
 /**
@@ -19,6 +32,20 @@ const TOP_CALL: ActivityOptions = {
 };
 
 const activities = proxyActivities<WorkOrderActivities>(TOP_CALL);
+
+/**
+ * A 店小蜜 notification sent inside the workflow task (LEAN_REPORTS): one attempt, which the worker gives
+ * up unsent when the budget or a ban would hold it more than a moment (activities/work-order-activities.ts).
+ * Whatever does not succeed at once goes on as a regular activity, with its retries, priority and the
+ * server's fair shares; only a permanent refusal ends the step here.
+ */
+const LOCAL_TOP_CALL: LocalActivityOptions = {
+  startToCloseTimeout: TOP_CALL.startToCloseTimeout,
+  retry: { maximumAttempts: 1 },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+const localActivities = proxyLocalActivities<WorkOrderActivities>(LOCAL_TOP_CALL);
 
 /** How the work order's 店小蜜 notification is meant: its first node, a progress node, or the final one. */
 export type AliMeNode = 'first' | 'progress' | 'final';
@@ -96,16 +123,44 @@ export function topSteps(order: WorkOrder) {
       const completed = meant === 'final';
       const step = meant === 'first' ? 'notify-first-node' : meant === 'final' ? 'notify-final-node' : 'notify-node';
       const priority = completed ? CALL_PRIORITY.finalNotification : CALL_PRIORITY.notification;
+      const args: [AliMeNotificationInput] = [{ workOrderId: id, asyncCode, node, data, completed, at: stamped }];
+      const summary = `店小蜜: work order ${id} ${completed ? 'finished at' : 'reached'} node ${node}`;
+      const byActivity = (why?: string) => prioritized(priority, why ? `${summary} (${why})` : summary, (options) => activities.notifyAliMe.executeWithOptions(options, args));
       return runStep(order, step, { node, once: meant !== 'progress' }, () =>
-        prioritized(priority, `店小蜜: work order ${id} ${completed ? 'finished at' : 'reached'} node ${node}`, (options) =>
-          activities.notifyAliMe.executeWithOptions(options, [{ workOrderId: id, asyncCode, node, data, completed, at: stamped }]),
-        ),
+        order.leanReports ? locallyFirst('notifyAliMe', () => localActivities.notifyAliMe.executeWithOptions({ ...LOCAL_TOP_CALL, summary }, args), byActivity) : byActivity(),
       );
     },
   };
 }
 
 export type TopSteps = ReturnType<typeof topSteps>;
+
+/**
+ * Sends by a local activity; when that attempt does not succeed and TOP did not refuse it for good, the
+ * same call goes on as a regular activity (its summary says why), so no call depends on one workflow task.
+ */
+async function locallyFirst(activityType: string, local: () => Promise<void>, byActivity: (why: string) => Promise<void>): Promise<void> {
+  try {
+    await local();
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    const failure = asActivityFailure(activityType, error);
+    if (refusedForGood(failure)) throw failure;
+    const cause = failure.cause instanceof ApplicationFailure ? failure.cause.type : failure.cause?.name;
+    await byActivity(`by activity after ${cause ?? 'a failed local attempt'}`);
+  }
+}
+
+/**
+ * A local activity's failure reaches the workflow as the activity's own failure (an ApplicationFailure, a
+ * timeout), not wrapped as a regular activity's is: wrapped here, so that a step fails the same way either way.
+ */
+function asActivityFailure(activityType: string, error: unknown): ActivityFailure {
+  if (error instanceof ActivityFailure) return error;
+  if (!(error instanceof TemporalFailure)) throw error; // not the call's failure: the workflow task fails, and is retried
+  const retryState = error instanceof ApplicationFailure && error.nonRetryable ? RetryState.NON_RETRYABLE_FAILURE : RetryState.MAXIMUM_ATTEMPTS_REACHED;
+  return new ActivityFailure(error.message, activityType, undefined, retryState, undefined, error);
+}
 
 /** The call was not dispatched in time: the quota went to higher priorities meanwhile (or no worker polled). */
 function waitedTooLong(error: unknown): boolean {

@@ -8,7 +8,7 @@ import { Inbox, type CarriedMessages, type Ending, type OperatorDecision } from 
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
 import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
 import { TopClock } from './top-clock';
-import { STRICT_INPUT } from './patches';
+import { LEAN_REPORTS, STRICT_INPUT } from './patches';
 import { parseWorkOrderInput } from './validation';
 
 export type { Ending };
@@ -27,6 +27,8 @@ export interface CarriedState extends CarriedMessages {
   slaDeadlineMs?: number;
   /** The latest time sent to TOP. */
   lastTopTime: number;
+  /** A run before took the lean report path (1.1.0): this one takes it without asking `patched` again. */
+  leanReports?: true;
 }
 
 export type NextEvent = { kind: 'progress'; report: ProgressReport; receivedAt: number } | { kind: 'end'; ending: Ending };
@@ -67,6 +69,8 @@ export class WorkOrder {
   #searchAttributesWithNextStep = false;
   /** The TOP call in flight that a stop may cut short (see `cutShortOnStop`). */
   #stoppableCall: CancellationScope | undefined;
+  /** Whether this run sends reports the lean way (see `leanReports`): decided once, on first use. */
+  #leanReports: boolean | undefined;
 
   constructor(
     readonly input: WorkOrderInput,
@@ -76,6 +80,7 @@ export class WorkOrder {
     this.#stepsDone = new Set(carried?.stepsDone);
     this.#awaitingOperator = carried?.awaitingOperator;
     this.#clock = new TopClock(carried?.lastTopTime);
+    this.#leanReports = carried?.leanReports;
     this.#slaDeadlineMs = carried ? carried.slaDeadlineMs : input.sla ? Date.now() + msToNumber(input.sla.within) : undefined;
     this.view = carried?.view ?? {
       workOrderId: input.workOrderId,
@@ -160,9 +165,23 @@ export class WorkOrder {
     this.#refresh({ withNextStep: this.inbox.pending > 0 || this.inbox.ending !== undefined });
   }
 
+  /**
+   * Whether reports go the lean way (LEAN_REPORTS): 店小蜜 told by a local activity first, the node in search
+   * only with a status change. Decided at the run's first report or 店小蜜 call, where a 1.0 history shows
+   * which way it went; a run that started lean carries the answer.
+   */
+  get leanReports(): boolean {
+    return (this.#leanReports ??= patched(LEAN_REPORTS));
+  }
+
+  /**
+   * A report moves the work order to its node. The lean way, search learns the node with the next status
+   * change (or now, when a status change waits to be written): a visibility write per report is what a sale
+   * day cannot afford. The status query and the UI's details show it at once either way.
+   */
   reachNode(node: string): void {
     this.view.currentNode = node;
-    this.#refresh();
+    if (!this.leanReports || this.#searchAttributesWithNextStep) this.#refresh();
   }
 
   /**
@@ -202,6 +221,7 @@ export class WorkOrder {
       awaitingOperator: this.#awaitingOperator,
       slaDeadlineMs: this.#slaDeadlineMs,
       lastTopTime: this.#clock.last,
+      leanReports: this.#leanReports || undefined,
     };
   }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 export const HISTORIES_DIR = resolve(__dirname, '../histories');
@@ -27,4 +28,29 @@ export async function saveHistory(env: TestWorkflowEnvironment, workflowId: stri
   const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
   mkdirSync(HISTORIES_DIR, { recursive: true });
   writeFileSync(file, historyToJSON(history));
+}
+
+/**
+ * A run's history (the latest run, unless `runId`) as `schedule <activity>`, `local <activity>` (a local
+ * activity's marker), `patch <id>`, `upsert <keys>` or the event's kind, oldest first.
+ */
+export async function eventsOf(env: TestWorkflowEnvironment, workflowId: string, runId?: string): Promise<string[]> {
+  const { events } = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  return (events ?? []).map((event) => {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    const upsert = event.upsertWorkflowSearchAttributesEventAttributes;
+    const marker = event.markerRecordedEventAttributes;
+    if (scheduled) return `schedule ${scheduled.activityType?.name}`;
+    if (upsert) return `upsert ${Object.keys(upsert.searchAttributes?.indexedFields ?? {}).sort().join('+')}`;
+    if (marker) return markerOf(marker);
+    return Object.keys(event).find((key) => key.endsWith('EventAttributes') && event[key as keyof typeof event])!.replace('EventAttributes', '');
+  });
+}
+
+/** A marker as `local <activity type>` or `patch <id>`, read from the details Temporal's core SDK writes (JSON). */
+function markerOf(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes): string {
+  const detail = (key: string) => JSON.parse(Buffer.from(marker.details?.[key]?.payloads?.[0]?.data ?? []).toString()) as Record<string, unknown>;
+  if (marker.markerName === 'core_local_activity') return `local ${String(detail('data').activity_type)}`;
+  if (marker.markerName === 'core_patch') return `patch ${String(detail('patch-data').id)}`;
+  return `marker ${marker.markerName}`;
 }

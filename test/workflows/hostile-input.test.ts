@@ -8,7 +8,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { InvalidInputError, workflowIdFor } from '../../src/client';
 import { OPERATE_TIPS_MAX } from '../../src/top';
-import { saveHistory } from '../helpers/histories';
+import { LEAN_REPORTS } from '../../src/workflows/patches';
+import { eventsOf, saveHistory } from '../helpers/histories';
 import { eventually, startStack } from '../helpers/stack';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
@@ -63,14 +64,14 @@ describe('hostile input: refused naming the field, or closed on TOP', async () =
     await saveHistory(env, workflowIdFor(id), 'strict-input-signal-refused');
   });
 
-  it('a work order whose messages pass today’s rules records no patch marker: only refused input pays for the patch', async () => {
+  it('a work order whose messages pass today’s rules records no strict-input marker: only refused input pays for the patch', async () => {
     const id = newWorkOrderId('WO-NO-MARKER');
     await client.start(fullWorkOrder(id));
     await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
     await client.complete(id, { resultMessage: 'done' });
     await client.result(id);
-    const events = (await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory()).events ?? [];
-    assert.equal(events.filter((event) => event.markerRecordedEventAttributes).length, 0);
+    const patches = (await eventsOf(env, workflowIdFor(id))).filter((event) => event.startsWith('patch'));
+    assert.deepEqual(patches, [`patch ${LEAN_REPORTS}`]);
   });
 
   it('the longest texts the client accepts still close the identification case on TOP, shortened to fit', async () => {

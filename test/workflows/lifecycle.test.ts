@@ -4,22 +4,12 @@ import { formatTopTime } from '../../src/top';
 import { workflowIdFor } from '../../src/client';
 import { eventually, startStack } from '../helpers/stack';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
-import { saveHistory } from '../helpers/histories';
+import { eventsOf, saveHistory } from '../helpers/histories';
 
 describe('the work-order workflow, on a real Temporal server against the TOP sandbox', async () => {
   const { sandbox, client, env } = await startStack();
 
-  /** The run's history as `schedule <activity>`, `upsert <keys>` or the event's kind, oldest first. */
-  async function historyOf(id: string): Promise<string[]> {
-    const { events } = await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
-    return (events ?? []).map((event) => {
-      const scheduled = event.activityTaskScheduledEventAttributes;
-      const upsert = event.upsertWorkflowSearchAttributesEventAttributes;
-      if (scheduled) return `schedule ${scheduled.activityType?.name}`;
-      if (upsert) return `upsert ${Object.keys(upsert.searchAttributes?.indexedFields ?? {}).sort().join('+')}`;
-      return Object.keys(event).find((key) => key.endsWith('EventAttributes') && event[key as keyof typeof event])!.replace('EventAttributes', '');
-    });
-  }
+  const historyOf = (id: string) => eventsOf(env, workflowIdFor(id));
 
   it('happy path: created, case opened, nodes reported in order, completed and closed', async () => {
     const input = fullWorkOrder();
@@ -72,7 +62,7 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await saveHistory(env, workflowIdFor(id), 'happy-path');
   });
 
-  it('on completion the final 店小蜜 notification leaves in a workflow task of its own; search sees `closing` with the next step', async () => {
+  it('on completion the final 店小蜜 notification goes first, from the workflow task that takes the completion; search sees `closing` with it', async () => {
     const id = newWorkOrderId();
     await client.start(fullWorkOrder(id));
     await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
@@ -84,14 +74,14 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await client.result(id);
     const events = await historyOf(id);
     const signalled = events.indexOf('workflowExecutionSignaled');
-    const finalNotify = events.indexOf('schedule notifyAliMe', signalled);
-    // The commands of the workflow task that reacted to completion: everything between its completion and the next event.
-    const taskCompleted = events.lastIndexOf('workflowTaskCompleted', finalNotify);
-    assert.deepEqual(events.slice(taskCompleted + 1, finalNotify + 1), ['schedule notifyAliMe'], 'the closing workflow task schedules the notification and nothing else');
-    assert.equal(events[finalNotify + 1], 'activityTaskStarted');
-    const closingIndexed = events.indexOf('upsert WorkOrderNode+WorkOrderStatus', finalNotify);
-    const caseClosed = events.indexOf('schedule updateIdentificationCase', finalNotify);
-    assert.ok(closingIndexed > finalNotify && closingIndexed < caseClosed, `closing is indexed with the next step: ${events.slice(finalNotify).join(', ')}`);
+    // The commands of the workflow task that reacted to completion: everything after its completion up to the next task.
+    const taskCompleted = events.indexOf('workflowTaskCompleted', signalled);
+    const nextTask = events.indexOf('workflowTaskScheduled', taskCompleted);
+    assert.deepEqual(
+      events.slice(taskCompleted + 1, nextTask).filter((event) => !event.startsWith('activityTask')),
+      ['local notifyAliMe', 'upsert WorkOrderNode+WorkOrderStatus', 'schedule updateIdentificationCase'],
+      'the buyer is told first, inside the task; search sees closing with it; the case closes next',
+    );
   });
 
   it('a work order that opens with a report waiting shows `open` and the report’s node in one search update', async () => {
@@ -108,27 +98,32 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     await client.complete(id, { resultMessage: 'done' });
     await client.result(id);
     const events = await historyOf(id);
-    const reportNotified = events.indexOf('schedule notifyAliMe', events.indexOf('schedule notifyAliMe') + 1);
-    const taskCompleted = events.lastIndexOf('workflowTaskCompleted', reportNotified);
-    assert.deepEqual(
-      events.slice(taskCompleted + 1, reportNotified + 1),
-      ['upsert WorkOrderNode+WorkOrderStatus', 'schedule notifyAliMe'],
-      'the task that ends opening upserts once, with the report’s node',
-    );
+    const firstNode = events.indexOf('local notifyAliMe');
+    const reportNotified = events.indexOf('local notifyAliMe', firstNode + 1);
+    assert.deepEqual(events.slice(firstNode + 1, reportNotified + 1), ['upsert WorkOrderNode+WorkOrderStatus', 'local notifyAliMe'], 'the task that ends opening upserts once, with the report’s node');
   });
 
-  it('the first workflow task only emits the creation event, and no run records a patch marker', async () => {
+  it('the first workflow task only emits the creation event; a work order records one patch marker, its reports none', async () => {
     const id = newWorkOrderId();
-    await client.start(fullWorkOrder(id));
+    await client.start(fullWorkOrder(id, { historyEventLimit: 1_000 })); // one run
     await eventually(async () => ((await client.status(id)).status === 'open' ? true : undefined), 'opened');
+    for (const i of [1, 2, 3]) await client.reportProgress(id, { progressId: `p${i}`, node: `node-${i}` });
     await client.complete(id, { resultMessage: 'done' });
     await client.result(id);
     const events = await historyOf(id);
     const firstTask = events.indexOf('workflowTaskCompleted');
     assert.deepEqual(events.slice(firstTask + 1, events.indexOf('schedule emitWorkOrderEvent') + 1), ['schedule emitWorkOrderEvent'], 'the first task only emits the creation event');
-    const openingEnded = events.indexOf('workflowTaskCompleted', events.indexOf('schedule notifyAliMe'));
-    assert.equal(events[openingEnded + 1], 'upsert WorkOrderStatus', 'the task that ends opening indexes `open`');
-    assert.equal(events.filter((event) => event === 'markerRecorded').length, 0, 'one workflow shape: no patch markers');
+    // The task that ends opening asks the lean-reports patch once, tells 店小蜜 the first node and indexes `open`.
+    const openingEnded = events.indexOf('workflowTaskCompleted', events.indexOf('schedule updateIdentificationCase'));
+    assert.deepEqual(events.slice(openingEnded + 1, openingEnded + 5), ['patch lean-reports', 'upsert TemporalChangeVersion', 'local notifyAliMe', 'upsert WorkOrderStatus']);
+    assert.deepEqual(events.filter((event) => event.startsWith('patch')), ['patch lean-reports'], 'one patch marker in the work order’s life');
+    // Each report: one workflow task, its Update and one local activity; no activity task, no search write.
+    const reports = events.slice(events.indexOf('upsert WorkOrderStatus', openingEnded) + 1, events.indexOf('workflowExecutionSignaled'));
+    assert.deepEqual(
+      reports.filter((event) => !event.startsWith('workflowTask')),
+      [1, 2, 3].flatMap(() => ['workflowExecutionUpdateAccepted', 'workflowExecutionUpdateCompleted', 'local notifyAliMe']),
+    );
+    assert.equal(reports.filter((event) => event === 'workflowTaskCompleted').length, 3);
   });
 
   it('without identification data no case is opened or closed', async () => {

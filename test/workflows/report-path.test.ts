@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { workflowIdFor } from '../../src/client';
+import { ALIMI_PROGRESS_NOTIFY } from '../../src/top';
+import { eventsOf } from '../helpers/histories';
+import { eventually, startStack } from '../helpers/stack';
+import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
+
+/**
+ * A progress report's 店小蜜 call goes inside the workflow task (a local activity) and hands over to a
+ * regular activity whenever that one attempt does not succeed: nothing is lost, sent twice or held in a
+ * workflow task.
+ */
+describe('the report path: a local activity first, a regular activity when that is not enough', async () => {
+  const { sandbox, client, env } = await startStack();
+
+  const opened = async (id: string) => {
+    await client.start(fullWorkOrder(id, { identification: undefined, historyEventLimit: 1_000 }));
+    await eventually(async () => ((await client.status(id)).status === 'open' ? true : undefined), `${id} open`);
+  };
+  const sent = async (id: string, count: number) =>
+    await eventually(async () => ((await client.status(id)).progressPending === 0 && (await client.status(id)).progressReceived === count ? true : undefined), `${id}: ${count} reports sent`);
+  const notified = (id: string) => callsFor(sandbox, id).filter((call) => call.method === ALIMI_PROGRESS_NOTIFY).map(describeCall);
+
+  it('a report whose local attempt meets transient trouble goes on as a regular activity, and reaches 店小蜜 once, in order', async () => {
+    const id = newWorkOrderId('WO-LA-FLAKY');
+    await opened(id);
+    sandbox.setFaults({ flakyIds: [id], flakyRate: 1 });
+    try {
+      await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+      await eventually(async () => ((await eventsOf(env, workflowIdFor(id))).includes('schedule notifyAliMe') ? true : undefined), 'handed to a regular activity');
+    } finally {
+      sandbox.setFaults({});
+    }
+    await client.reportProgress(id, { progressId: 'p2', node: 'inspected' });
+    await sent(id, 2);
+    const events = (await eventsOf(env, workflowIdFor(id))).filter((event) => event.includes('notifyAliMe'));
+    // The first node, the failed local attempt, the regular activity that took over, the next report.
+    assert.deepEqual(events, ['local notifyAliMe', 'local notifyAliMe', 'schedule notifyAliMe', 'local notifyAliMe']);
+    assert.deepEqual(notified(id), ['notify:accepted', 'notify:inspecting', 'notify:inspected']);
+    const { events: raw } = await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+    const scheduled = raw!.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'notifyAliMe')!;
+    const summary = JSON.parse(Buffer.from(scheduled.userMetadata!.summary!.data!).toString());
+    assert.match(summary, /by activity after TopError:transient/, 'the UI says why the call went by activity');
+    await client.cancel(id, { reason: 'test over' });
+  });
+
+  it('a call a ban would hold is not held in the workflow task: unsent, it waits out the ban as a regular activity', async () => {
+    const [a, b, c] = [newWorkOrderId('WO-LA-BAN'), newWorkOrderId('WO-LA-BAN'), newWorkOrderId('WO-LA-BAN')];
+    await Promise.all([a, b, c].map(opened));
+    sandbox.setFaults({ rateLimit: { callsPerSecond: 1, banSeconds: 4 } });
+    try {
+      // Two reports in the same second: the second call trips the app's ban, which the worker now knows of.
+      await Promise.all([a, b].map((id) => client.reportProgress(id, { progressId: 'p1', node: 'inspecting' })));
+      assert.equal(sandbox.calls({ outcome: 'rate-limited' }).length, 1, 'one call refused by the ban');
+      await client.reportProgress(c, { progressId: 'p1', node: 'inspecting' });
+      await Promise.all([a, b, c].map((id) => sent(id, 1)));
+    } finally {
+      sandbox.setFaults({});
+    }
+    // c's call never reached TOP while banned: held back in the worker, then sent once by a regular activity.
+    assert.equal(callsFor(sandbox, c, undefined).filter((call) => call.outcome !== 'ok').length, 0);
+    assert.deepEqual(notified(c), ['notify:accepted', 'notify:inspecting']);
+    assert.deepEqual((await eventsOf(env, workflowIdFor(c))).filter((event) => event.includes('notifyAliMe')), ['local notifyAliMe', 'local notifyAliMe', 'schedule notifyAliMe']);
+    await Promise.all([a, b, c].map((id) => client.cancel(id, { reason: 'test over' })));
+  });
+});
