@@ -127,7 +127,7 @@ export function topSteps(order: WorkOrder) {
       const summary = `店小蜜: work order ${id} ${completed ? 'finished at' : 'reached'} node ${node}`;
       const byActivity = (why?: string) => prioritized(priority, why ? `${summary} (${why})` : summary, (options) => activities.notifyAliMe.executeWithOptions(options, args));
       return runStep(order, step, { node, once: meant !== 'progress' }, () =>
-        order.leanReports ? locallyFirst('notifyAliMe', () => localActivities.notifyAliMe.executeWithOptions({ ...LOCAL_TOP_CALL, summary }, args), byActivity) : byActivity(),
+        order.callsInsideWorkflowTasks ? locallyFirst('notifyAliMe', () => localActivities.notifyAliMe.executeWithOptions({ ...LOCAL_TOP_CALL, summary }, args), byActivity) : byActivity(),
       );
     },
   };

@@ -3,6 +3,7 @@ import type { MetricCounter, SearchAttributeUpdatePair } from '@temporalio/commo
 import { msToNumber } from '@temporalio/common/lib/time';
 import { InvalidInputError, type ProgressReport, type WorkOrderInput, type WorkOrderInputRaw } from '../work-order/schemas';
 import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from '../work-order/view';
+import { fairnessKeyOf } from '../work-order/priorities';
 import { currentDetails } from './current-details';
 import { Inbox, type CarriedMessages, type Ending, type OperatorDecision } from './inbox';
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
@@ -172,6 +173,17 @@ export class WorkOrder {
    */
   get leanReports(): boolean {
     return (this.#leanReports ??= patched(LEAN_REPORTS));
+  }
+
+  /**
+   * Whether 店小蜜 is told from inside the workflow task (a local activity): the lean way, and only in a run
+   * started with the seller as its fairness key, as the client starts it and docs/contract.md asks of every
+   * backend. A call inside a workflow task takes that task's place in the server's queue; without the key
+   * it would be outside the seller's fair share, so such a run sends its calls as regular activities, which
+   * carry the key themselves.
+   */
+  get callsInsideWorkflowTasks(): boolean {
+    return this.leanReports && workflowInfo().priority?.fairnessKey === fairnessKeyOf(this.input.seller);
   }
 
   /**

@@ -11,9 +11,10 @@ export const HISTORIES_DIR = resolve(__dirname, '../histories');
  * are the replay contract, checked against test/histories/released-1.0.0.sha256, and are never re-recorded.
  * A workflow change that alters histories is patched and adds a generation (`-v2`, …), recorded under the
  * new code; every generation keeps replaying until docs/changing-workflows.md's lifecycle retires it.
- * `-1.0.1`: recorded under the `strict-input` patch (its marker in every new run's first workflow task).
+ * `-1.0.1`: recorded under the `strict-input` patch (its marker only where refused input took it).
+ * `-1.1.0`: recorded under the `lean-reports` patch (its marker once per work order, in the first run).
  */
-export const HISTORY_GENERATIONS = ['', '-1.0.1'] as const;
+export const HISTORY_GENERATIONS = ['', '-1.0.1', '-1.1.0'] as const;
 const CURRENT_GENERATION = HISTORY_GENERATIONS.at(-1)!;
 
 /**

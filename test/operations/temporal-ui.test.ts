@@ -36,7 +36,7 @@ describe('the Temporal UI shows work orders in business terms', { skip: CHROMIUM
   await client.result(doneId);
   // The list is served from visibility, which may trail the workflows by a moment.
   await eventually(async () => ((await client.list({ status: 'completed' })).some((w) => w.workOrderId === doneId) ? true : undefined), 'visibility caught up');
-  await eventually(async () => ((await client.list({ node: 'inspecting' })).some((w) => w.workOrderId === openId) ? true : undefined), 'visibility caught up');
+  await eventually(async () => ((await client.list({ status: 'open' })).some((w) => w.workOrderId === openId) ? true : undefined), 'visibility caught up');
 
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   after(() => browser.close());

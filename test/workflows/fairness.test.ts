@@ -3,8 +3,10 @@ import { describe, it } from 'node:test';
 import type { RecordedCall } from '../../src/sandbox/recorder';
 import { temporal } from '@temporalio/proto';
 import { ALIMI_PROGRESS_NOTIFY } from '../../src/top';
-import { CALL_PRIORITY, PROMOTED_AFTER_MS } from '../../src/work-order/priorities';
+import { CALL_PRIORITY, fairnessKeyOf, PROMOTED_AFTER_MS } from '../../src/work-order/priorities';
 import { workflowIdFor } from '../../src/work-order/temporal-names';
+import type { WorkOrderInputRaw } from '../../src/work-order/schemas';
+import { WORK_ORDER_WORKFLOW_TYPE } from '../../src/workflows/messages';
 import { bookkeepingOnly, createdEvents, smallSellersBehindBacklog } from '../helpers/fairness';
 import { DEFAULT_SESSIONS, eventually, startStack } from '../helpers/stack';
 import { firstWorkflowTask } from '../../bench/lib/history';
@@ -81,6 +83,53 @@ describe('sale day: fair shares per seller and the buyer first, under one app qu
     const mostAtOnce = Math.max(...held.map(({ takenAt }) => held.filter((other) => other.takenAt <= takenAt && other.answeredAt > takenAt).length));
     assert.ok(mostAtOnce <= config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, `the worker held ${mostAtOnce} of the burst's first workflow tasks at once`);
     await Promise.all(burst.map((input) => client.cancel(input.workOrderId, { reason: 'test over' })));
+  });
+});
+
+describe('sale day: fair shares for a backend on another SDK that starts work orders as the contract says', async () => {
+  const { env, config, sandbox, writeSessions } = await startStack({}, { temporal: { fairness: process.env.FAIRNESS_OFF !== '1' } });
+  const sellers = ['big-shop', 'small-shop-1', 'small-shop-2'];
+  for (const seller of sellers) sandbox.setSession(`key-of-${seller}`, { seller });
+  writeSessions({ ...DEFAULT_SESSIONS, ...Object.fromEntries(sellers.map((seller) => [seller, `key-of-${seller}`])) });
+
+  /**
+   * Starts a burst of one seller's work orders with Temporal's own client (no WorkOrderClient), then two
+   * other sellers' work orders; counts the burst's first workflow tasks the worker took after each small
+   * seller's work order had started and before its own first task.
+   */
+  async function burstThenSmall(fairnessKey: (seller: string) => string | undefined) {
+    const start = (input: WorkOrderInputRaw) =>
+      env.client.workflow.start(WORK_ORDER_WORKFLOW_TYPE, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowId: workflowIdFor(input.workOrderId),
+        args: [input],
+        priority: { fairnessKey: fairnessKey(input.seller) },
+      });
+    const burst = Array.from({ length: 150 }, () => bookkeepingOnly('big-shop', 'WO-RAW-BURST'));
+    await Promise.all(burst.map(start));
+    const small = [bookkeepingOnly('small-shop-1', 'WO-RAW-SMALL'), bookkeepingOnly('small-shop-2', 'WO-RAW-SMALL')];
+    await Promise.all(small.map(start));
+    const firstTasks = async (inputs: WorkOrderInputRaw[]) =>
+      await eventually(async () => {
+        const histories = await Promise.all(inputs.map(async (input) => await env.client.workflow.getHandle(workflowIdFor(input.workOrderId)).fetchHistory()));
+        const tasks = histories.map((history) => ({ startedAt: Number(history.events![0]!.eventTime!.seconds) * 1000 + Math.floor((history.events![0]!.eventTime!.nanos ?? 0) / 1e6), task: firstWorkflowTask(history) }));
+        return tasks.every((t) => t.task) ? tasks.map((t) => ({ startedAt: t.startedAt, takenAt: t.task!.takenAt })) : undefined;
+      }, 'every first workflow task taken', 60_000);
+    const bigTaken = (await firstTasks(burst)).map((t) => t.takenAt);
+    const ahead = (await firstTasks(small)).map(({ startedAt, takenAt }) => ({
+      queued: bigTaken.filter((at) => at > startedAt).length,
+      ahead: bigTaken.filter((at) => at > startedAt && at < takenAt).length,
+    }));
+    await Promise.all([...burst, ...small].map((input) => env.client.workflow.getHandle(workflowIdFor(input.workOrderId)).terminate('test over')));
+    return ahead;
+  }
+
+  it('with the seller as the start’s fairness key, the small sellers’ work orders open ahead of the burst’s backlog; without it, behind it', async () => {
+    const fair = await burstThenSmall(fairnessKeyOf);
+    const unfair = await burstThenSmall(() => undefined);
+    // The control: in arrival order the small sellers wait behind most of the backlog.
+    for (const { queued, ahead } of unfair) assert.ok(queued >= 20 && ahead >= 0.5 * queued, `without the key: ${ahead} of ${queued} queued went ahead`);
+    for (const { queued, ahead } of fair) assert.ok(queued >= 20 && ahead <= 0.2 * queued, `with the key: ${ahead} of ${queued} queued went ahead`);
   });
 });
 

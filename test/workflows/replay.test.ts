@@ -8,6 +8,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { createTracing } from '../../src/worker/tracing';
 import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
+import { LEAN_REPORTS } from '../../src/workflows/patches';
 import { HISTORIES_DIR, HISTORY_GENERATIONS } from '../helpers/histories';
 import { installQuietRuntime } from '../helpers/temporal';
 
@@ -33,6 +34,8 @@ const SCENARIOS = [
 const SINCE: Readonly<Record<string, (typeof HISTORY_GENERATIONS)[number]>> = {
   'strict-input-start-refused': '-1.0.1',
   'strict-input-signal-refused': '-1.0.1',
+  'report-by-activity-after-local-failure': '-1.1.0',
+  'reports-without-fairness-key': '-1.1.0',
 };
 const REQUIRED = HISTORY_GENERATIONS.flatMap((generation, index) =>
   [...SCENARIOS, ...Object.keys(SINCE)].filter((name) => HISTORY_GENERATIONS.indexOf(SINCE[name] ?? '') <= index).map((name) => `${name}${generation}`),
@@ -63,10 +66,24 @@ describe('replay: today’s workflow code replays every recorded run', async () 
     }
   });
 
+  /** The patches a recording's markers name, in order. */
+  const patches = (name: string) =>
+    histories
+      .find((h) => h.name === name)!
+      .history.events!.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .map((event) => (JSON.parse(Buffer.from(event.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString()) as { id: string }).id);
+  const since = (generation: string) => Object.keys(SINCE).filter((name) => SINCE[name] === generation);
+
   it('the 1.0.1 recordings of refused input took the strict-input patch; the others carry no marker', () => {
-    const markers = (name: string) => histories.find((h) => h.name === name)!.history.events!.filter((event) => event.markerRecordedEventAttributes).length;
-    for (const name of Object.keys(SINCE)) assert.ok(markers(`${name}-1.0.1`) > 0, name);
-    for (const name of SCENARIOS) assert.equal(markers(`${name}-1.0.1`), 0, name);
+    for (const name of since('-1.0.1')) assert.ok(patches(`${name}-1.0.1`).includes('strict-input'), name);
+    for (const name of SCENARIOS) assert.deepEqual(patches(`${name}-1.0.1`), [], name);
+  });
+
+  it('the 1.1.0 recordings took the lean-reports patch at most once a run: once in a work order’s first run, none in a run that carries it', () => {
+    for (const name of REQUIRED.filter((name) => name.endsWith('-1.1.0'))) assert.ok(patches(name).filter((id) => id === LEAN_REPORTS).length <= 1, name);
+    const firstRunsWithReports = ['happy-path', 'no-identification-case', 'cancelled', 'sla-escalation', 'permanent-failure-then-retry', 'continue-as-new-first-run', 'opening-retried-while-progress-arrived', ...since('-1.1.0')];
+    for (const name of firstRunsWithReports) assert.deepEqual(patches(`${name}-1.1.0`), [LEAN_REPORTS], name);
+    assert.deepEqual(patches('continue-as-new-last-run-1.1.0'), [], 'the continued run asks no patch');
   });
 
   for (const { name, history } of histories) {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
+import { WORK_ORDER_WORKFLOW_TYPE } from '../../src/workflows/messages';
+import { fairnessKeyOf } from '../../src/work-order/priorities';
 import { ALIMI_PROGRESS_NOTIFY } from '../../src/top';
-import { eventsOf } from '../helpers/histories';
+import { eventsOf, saveHistory } from '../helpers/histories';
 import { eventually, startStack } from '../helpers/stack';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
@@ -12,7 +14,7 @@ import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helper
  * workflow task.
  */
 describe('the report path: a local activity first, a regular activity when that is not enough', async () => {
-  const { sandbox, client, env } = await startStack();
+  const { sandbox, client, env, config } = await startStack();
 
   const opened = async (id: string) => {
     await client.start(fullWorkOrder(id, { identification: undefined, historyEventLimit: 1_000 }));
@@ -42,7 +44,9 @@ describe('the report path: a local activity first, a regular activity when that 
     const scheduled = raw!.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'notifyAliMe')!;
     const summary = JSON.parse(Buffer.from(scheduled.userMetadata!.summary!.data!).toString());
     assert.match(summary, /by activity after TopError:transient/, 'the UI says why the call went by activity');
-    await client.cancel(id, { reason: 'test over' });
+    await client.complete(id, { resultMessage: 'done' });
+    await client.result(id);
+    await saveHistory(env, workflowIdFor(id), 'report-by-activity-after-local-failure');
   });
 
   it('a call a ban would hold is not held in the workflow task: unsent, it waits out the ban as a regular activity', async () => {
@@ -63,5 +67,41 @@ describe('the report path: a local activity first, a regular activity when that 
     assert.deepEqual(notified(c), ['notify:accepted', 'notify:inspecting']);
     assert.deepEqual((await eventsOf(env, workflowIdFor(c))).filter((event) => event.includes('notifyAliMe')), ['local notifyAliMe', 'local notifyAliMe', 'schedule notifyAliMe']);
     await Promise.all([a, b, c].map((id) => client.cancel(id, { reason: 'test over' })));
+  });
+
+  it('continued runs keep the local path without asking the patch again: each run inherits the fairness key and carries the decision', async () => {
+    const id = newWorkOrderId('WO-LA-CAN');
+    await client.start(fullWorkOrder(id, { identification: undefined, historyEventLimit: 12 }));
+    for (const i of [1, 2, 3, 4, 5]) await client.reportProgress(id, { progressId: `p${i}`, node: `node-${i}` });
+    await sent(id, 5);
+    await client.complete(id, { resultMessage: 'done' });
+    await client.result(id);
+    const runs: string[] = [];
+    for await (const run of env.client.workflow.list({ query: `WorkflowId = "${workflowIdFor(id)}"` })) runs.push(run.runId);
+    assert.ok(runs.length >= 3, `continued as new (${runs.length} runs)`);
+    const histories = await Promise.all(runs.map((runId) => eventsOf(env, workflowIdFor(id), runId)));
+    const all = histories.flat();
+    assert.equal(all.filter((event) => event.startsWith('patch')).length, 1, 'one patch marker over all the runs');
+    assert.equal(all.filter((event) => event === 'schedule notifyAliMe').length, 0, 'every 店小蜜 call from inside a workflow task');
+    assert.equal(all.filter((event) => event === 'local notifyAliMe').length, 7, 'the first node, five reports, the final node');
+    assert.deepEqual(notified(id), ['notify:accepted', 'notify:node-1', 'notify:node-2', 'notify:node-3', 'notify:node-4', 'notify:node-5', 'notify:completed!']);
+  });
+
+  it('a run started without the seller as its fairness key sends its reports as regular activities, which carry the key', async () => {
+    const input = fullWorkOrder(newWorkOrderId('WO-LA-NOKEY'), { identification: undefined });
+    const id = input.workOrderId;
+    // A backend that leaves out the contract's start priority.
+    await env.client.workflow.start(WORK_ORDER_WORKFLOW_TYPE, { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: workflowIdFor(id), args: [input] });
+    await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+    await sent(id, 1);
+    const events = await eventsOf(env, workflowIdFor(id));
+    assert.deepEqual(events.filter((event) => event.includes('notifyAliMe')), ['schedule notifyAliMe', 'schedule notifyAliMe']);
+    const { events: raw } = await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+    const keys = raw!.flatMap((event) => event.activityTaskScheduledEventAttributes?.priority?.fairnessKey ?? []);
+    assert.deepEqual(new Set(keys), new Set([fairnessKeyOf(input.seller)]));
+    assert.deepEqual(notified(id), ['notify:accepted', 'notify:inspecting']);
+    await client.complete(id, { resultMessage: 'done' });
+    await client.result(id);
+    await saveHistory(env, workflowIdFor(id), 'reports-without-fairness-key');
   });
 });
