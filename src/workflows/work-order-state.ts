@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancellationScope, condition, log, metricMeter, patched, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { MetricCounter, SearchAttributeUpdatePair } from '@temporalio/common';
+import { defineSearchAttributeKey, type MetricCounter, type SearchAttributePair, type SearchAttributeUpdatePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { InvalidInputError, type ProgressReport, type WorkOrderInput, type WorkOrderInputRaw } from '../work-order/schemas';
 import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from '../work-order/view';
@@ -43,13 +43,17 @@ let workOrderEventCounter: MetricCounter | undefined;
 const workOrderEvents = (): MetricCounter => (workOrderEventCounter ??= metricMeter.createCounter('work_orders', 'work orders', 'Work-order lifecycle events'));
 
 const STEPS_KEPT = 50;
+
+/** Where Temporal lists the patches a run took (written by the SDK when `patched` first answers yes). */
+const CHANGE_VERSION = defineSearchAttributeKey('TemporalChangeVersion', 'KEYWORD_LIST');
 /**
- * A run continues as new once its history passes this many events: about three progress reports (each
- * about twelve events, two workflow tasks). A worker that no longer holds the work order replays its
- * current run before it can take a report, at about 5.5 ms of CPU per workflow task, and starting a new run
- * costs about one workflow's creation (15–20 ms): so an evicted report costs least with two or three reports
- * per run, whatever the work order's age (bench/results/replay-cost-before.md; README "A report to an evicted
- * work order").
+ * A run continues as new once its history passes this many events: about five progress reports (each about
+ * seven events and one workflow task since 1.1.0). On a sale day nearly every report lands on a work order no
+ * worker holds, which replays its current run first: on average half a run, at a few ms of CPU per workflow
+ * task; a new run costs about one workflow's creation (15–20 ms of worker CPU, and the server's new run).
+ * Their sum per report, k/2 · replay + new run / k, is least at k ≈ √(2 · new run / replay): four to six
+ * reports a run (bench/results/report-cost.md measures the bound's new runs per report). A work order of 20
+ * reports is then four runs in the UI's list, its story whole in the Current Details of the last.
  */
 const DEFAULT_HISTORY_EVENT_LIMIT = 40;
 
@@ -222,6 +226,18 @@ export class WorkOrder {
     this.#updateSearchAttributes();
     this.#showDetails();
     return this.#snapshot();
+  }
+
+  /**
+   * The next run's search attributes: today's, and, once the run took the lean way, the patch in
+   * `TemporalChangeVersion`, which a continued run does not inherit. The next run carries the decision and
+   * asks no patch; the rollback that finds runs by their patch (docs/changing-workflows.md) finds it all the same.
+   */
+  nextRunSearchAttributes(): SearchAttributePair[] | undefined {
+    if (!this.#leanReports) return undefined; // as before 1.1.0: the server copies the run's own
+    const current = workflowInfo().typedSearchAttributes.getAll().filter((pair) => pair.key.name !== CHANGE_VERSION.name);
+    const versions = workflowInfo().typedSearchAttributes.get(CHANGE_VERSION) ?? [];
+    return [...current, { key: CHANGE_VERSION, value: versions.includes(LEAN_REPORTS) ? versions : [...versions, LEAN_REPORTS] }];
   }
 
   carry(): CarriedState {

@@ -1,4 +1,4 @@
-import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, isCancellation, makeContinueAsNewFunc } from '@temporalio/workflow';
 import type { WorkOrderInputRaw } from '../work-order/schemas';
 import type { WorkOrderView } from '../work-order/view';
 import { closingNote } from './closing-note';
@@ -27,7 +27,7 @@ export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: Carrie
   } catch (error) {
     if (!(error instanceof ContinueAsNewRequested)) throw error;
     await condition(allHandlersFinished);
-    return await continueAsNew<typeof workOrderWorkflow>(input, order.carry());
+    return await makeContinueAsNewFunc<typeof workOrderWorkflow>({ typedSearchAttributes: order.nextRunSearchAttributes() })(input, order.carry());
   }
 }
 

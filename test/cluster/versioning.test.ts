@@ -1,8 +1,9 @@
 /**
  * A rolling deploy of changed workflow code with Worker Versioning, on the full server with PostgreSQL, as
- * docs/changing-workflows.md tells an operator to do it: build A (the released code) is current; build B
- * (test/fixtures/build-b: one patched change) starts, is ramped, made current; A is stopped; then B is
- * rolled back to A. The deploy commands are the documented `temporal worker deployment` commands.
+ * docs/changing-workflows.md tells an operator to do it: build A (the 1.0.1 release's workflows, taken from
+ * its commit) is current; build B (today's code, whose change is the lean-reports patch) starts, is ramped,
+ * made current; A is stopped; then B is rolled back to A. The deploy commands are the documented
+ * `temporal worker deployment` commands.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -19,7 +20,8 @@ import { WorkOrderClient, workflowIdFor } from '../../src/client';
 import { TopSandbox } from '../../src/sandbox/server';
 import { createWorker } from '../../src/worker';
 import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
-import { BUILD_B_CHANGE } from '../fixtures/build-b/workflows';
+import { LEAN_REPORTS } from '../../src/workflows/patches';
+import { releasedSkipReason, releasedWorkflowBundle } from '../helpers/released';
 import { clusterSkipReason, startTestCluster } from '../helpers/cluster';
 import { DEFAULT_SESSIONS, eventually, testWorkerConfig } from '../helpers/stack';
 import { installQuietRuntime } from '../helpers/temporal';
@@ -27,7 +29,9 @@ import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helper
 
 type History = temporal.api.history.v1.IHistory;
 const DEPLOYMENT = 'taobao-work-orders';
-const [BUILD_A, BUILD_B] = ['1.0.0', '1.0.1'];
+const [BUILD_A, BUILD_B] = ['1.0.1', '1.1.0'] as const;
+/** Build B's change: its patch. */
+const BUILD_B_CHANGE = LEAN_REPORTS;
 
 /** The build that completed each workflow task of a run, in order. */
 function buildsOf(history: History): string[] {
@@ -37,9 +41,27 @@ function buildsOf(history: History): string[] {
   });
 }
 
+/**
+ * For each run of a work order, first first: whether it follows B's change, having taken it (its marker) or
+ * carried it from the run it continues (the workflow passes the decision on, and asks no patch again).
+ */
+function tookOrCarried(runs: History[]): boolean[] {
+  const result: boolean[] = [];
+  for (const run of runs) {
+    const continued = Boolean(run.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId);
+    result.push(tookBuildBChange(run) || (continued && (result.at(-1) ?? false)));
+  }
+  return result;
+}
+
 /** Whether a run took build B's change: its patch marker is in the history. */
 function tookBuildBChange(history: History): boolean {
-  return (history.events ?? []).some((event) => {
+  return buildBChange(history) !== undefined;
+}
+
+/** The marker of build B's change, if the run took it. */
+function buildBChange(history: History): temporal.api.history.v1.IHistoryEvent | undefined {
+  return (history.events ?? []).find((event) => {
     const marker = event.markerRecordedEventAttributes;
     if (marker?.markerName !== 'core_patch') return false;
     const data: unknown = marker.details?.['patch-data']?.payloads?.[0]?.data;
@@ -48,18 +70,15 @@ function tookBuildBChange(history: History): boolean {
   });
 }
 
-describe('rolling deploys with Worker Versioning, on the full server with PostgreSQL', { skip: clusterSkipReason() }, async () => {
+describe('rolling deploys with Worker Versioning, on the full server with PostgreSQL', { skip: clusterSkipReason() || releasedSkipReason(BUILD_A) }, async () => {
   installQuietRuntime();
   const cluster = await startTestCluster();
   const dir = mkdtempSync(join(tmpdir(), 'wo-versioning-'));
   const bundles: Record<string, string> = {};
-  for (const [build, path] of [
-    [BUILD_A, undefined],
-    [BUILD_B, require.resolve('../fixtures/build-b/workflows')],
-  ] as const) {
-    bundles[build] = join(dir, `bundle-${build}.js`);
-    writeFileSync(bundles[build], (await bundleWorkOrderWorkflows(path)).code);
-  }
+  bundles[BUILD_A] = join(dir, `bundle-${BUILD_A}.js`);
+  writeFileSync(bundles[BUILD_A], await releasedWorkflowBundle(BUILD_A));
+  bundles[BUILD_B] = join(dir, `bundle-${BUILD_B}.js`);
+  writeFileSync(bundles[BUILD_B], (await bundleWorkOrderWorkflows()).code);
   const sandbox = new TopSandbox();
   await sandbox.start();
   const sessionsFile = join(dir, 'sessions.json');
@@ -137,7 +156,7 @@ describe('rolling deploys with Worker Versioning, on the full server with Postgr
     await whenPolled('build A set current', () => deployment('set-current-version', BUILD_A));
     const openedOnA = [await open('WO-ON-A'), await open('WO-ON-A'), await open('WO-ON-A')];
     await report(openedOnA, 'inspecting');
-    // Opened on A and told little: its run is still short when it is rolled back (no continue-as-new under B).
+    // Opened on A and told nothing while B is current: it never runs on B, so the rollback leaves it to A.
     const quietOnA = await open('WO-QUIET-ON-A');
 
     // Build B is deployed beside A and takes half of what starts while it is ramping.
@@ -148,24 +167,28 @@ describe('rolling deploys with Worker Versioning, on the full server with Postgr
     // Auto-upgrade: nothing is pinned to A, so it can stop as soon as B is current.
     await running[BUILD_A]!.stop();
     const openedOnB = [await open('WO-ON-B'), await open('WO-ON-B')];
-    await report([...openedOnA, ...openedWhileRamping, ...openedOnB, quietOnA], 'inspected');
+    await report([...openedOnA, ...openedWhileRamping, ...openedOnB], 'inspected');
     await complete([openedOnA[0]!, openedWhileRamping[0]!, openedOnB[0]!]);
 
     // Rollback: A can replay no run that took B's change (a patch marker it does not know is non-determinism),
     // so those runs are pinned to B first, which keeps them until they end; then A is made current again.
     await startBuild(BUILD_A);
     const stillOpen = [openedOnA[1]!, openedOnA[2]!, openedWhileRamping[1]!, openedOnB[1]!, quietOnA];
-    const tookChange = async (id: string) => tookBuildBChange((await histories(id)).at(-1)!);
-    const toPin = (await Promise.all(stillOpen.map(async (id) => ((await tookChange(id)) ? id : undefined)))).filter((id) => id !== undefined);
-    assert.ok(toPin.includes(openedOnB[1]!));
+    // The runs that took B's change, found as docs/changing-workflows.md finds them: by TemporalChangeVersion,
+    // which a continued run that carries the change is given too. A run decides at its first report or 店小蜜
+    // call: one begun by A keeps A's path, and one B began by continuing such a run decides at its next report.
+    const tookChange = `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND TemporalChangeVersion = "${BUILD_B_CHANGE}"`;
+    const toPin = (await Promise.all(stillOpen.map(async (id) => (tookOrCarried(await histories(id)).at(-1) ? id : undefined)))).filter((id) => id !== undefined);
+    assert.ok(toPin.includes(openedOnB[1]!) && !toPin.includes(quietOnA), toPin.join(' '));
+    const expected = toPin.map(workflowIdFor).sort();
+    let listed: string[] = [];
     await eventually(async () => {
-      const running = `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND TemporalChangeVersion = "${BUILD_B_CHANGE}"`;
-      const listed: string[] = [];
-      for await (const run of temporalClient.workflow.list({ query: running })) listed.push(run.workflowId);
-      return toPin.every((id) => listed.includes(workflowIdFor(id))) ? true : undefined;
-    }, 'the runs that took the change, found by their TemporalChangeVersion');
-    await temporal('workflow', 'update-options', '--query', `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND TemporalChangeVersion = "${BUILD_B_CHANGE}"`,
-      '--versioning-override-behavior', 'pinned', '--versioning-override-deployment-name', DEPLOYMENT, '--versioning-override-build-id', BUILD_B, '--reason', 'rollback to 1.0.0', '--yes');
+      listed = [];
+      for await (const run of temporalClient.workflow.list({ query: tookChange })) listed.push(run.workflowId);
+      return JSON.stringify(listed.sort()) === JSON.stringify(expected) ? true : undefined;
+    }, 'the runs that took the change, found by their TemporalChangeVersion').catch(() => assert.deepEqual(listed, expected, 'the runs found by TemporalChangeVersion'));
+    await temporal('workflow', 'update-options', '--query', tookChange,
+      '--versioning-override-behavior', 'pinned', '--versioning-override-deployment-name', DEPLOYMENT, '--versioning-override-build-id', BUILD_B, '--reason', 'rollback to 1.0.1', '--yes');
     await eventually(async () => {
       const pinned = await Promise.all(toPin.map(async (id) => (await temporalClient.workflow.getHandle(workflowIdFor(id)).describe()).raw.workflowExecutionInfo?.versioningInfo?.versioningOverride));
       return pinned.every((override) => override) ? true : undefined;
@@ -183,19 +206,26 @@ describe('rolling deploys with Worker Versioning, on the full server with Postgr
       for (const run of runsOf.get(id)!) {
         const builds = buildsOf(run);
         assert.ok(!run.events!.some((event) => event.workflowTaskFailedEventAttributes), `${id}: no workflow task failed (${builds.join(' ')})`);
-        // Each run follows the code its history allows: B's change only where B began the run, and a run
-        // that took it never goes back to A.
-        assert.equal(tookBuildBChange(run), builds[0] === BUILD_B, `${id}: a run begun by ${builds[0]} ${tookBuildBChange(run) ? 'took' : 'did not take'} B's change (${builds.join(' ')})`);
-        if (tookBuildBChange(run)) assert.ok(!builds.includes(BUILD_A), `${id}: a run with B's change ran on A (${builds.join(' ')})`);
+        // Each run follows the code its history allows: B's change never in a run A began, and a run that
+        // took it, or carried it from the run before, never runs on A.
+        if (builds[0] === BUILD_A) assert.ok(!tookBuildBChange(run), `${id}: a run begun by A took B's change (${builds.join(' ')})`);
       }
+      tookOrCarried(runsOf.get(id)!).forEach((took, i) => {
+        const builds = buildsOf(runsOf.get(id)![i]!);
+        if (took) assert.ok(!builds.includes(BUILD_A), `${id}: a run with B's change ran on A (${builds.join(' ')})`);
+      });
       // Every report reached 店小蜜 once, in order, and the work order closed on TOP.
       const calls = callsFor(sandbox, id).map(describeCall);
       assert.deepEqual(calls, ['emit:created', 'case:1', 'notify:accepted', ...reported.get(id)!, 'notify:completed!', 'case:2', 'emit:completed'], id);
     }
     const tasks = (id: string) => runsOf.get(id)!.flatMap(buildsOf);
-    // Opened on A, it went on under B once B was current, and under A again after the rollback…
-    const quiet = tasks(quietOnA);
-    assert.deepEqual([quiet[0], quiet.includes(BUILD_B), quiet.at(-1)], [BUILD_A, true, BUILD_A], quiet.join(' '));
+    // Opened on 1.0.1 and reported there, it went on under 1.1.0 and finished there, on the path it began on…
+    const finishedOnB = tasks(openedOnA[0]!);
+    assert.deepEqual([finishedOnB[0], finishedOnB.includes(BUILD_B), finishedOnB.at(-1)], [BUILD_A, true, BUILD_B], finishedOnB.join(' '));
+    // …others went on under 1.1.0 and back to 1.0.1 after the rollback, none pinned…
+    for (const id of openedOnA.slice(1)) assert.deepEqual([tasks(id)[0], tasks(id).includes(BUILD_B), tasks(id).at(-1)], [BUILD_A, true, BUILD_A], tasks(id).join(' '));
+    // …one that B never ran stayed on A throughout…
+    assert.ok(tasks(quietOnA).every((build) => build === BUILD_A), tasks(quietOnA).join(' '));
     // …while one begun by B stayed on B, pinned, and a new one ran on A throughout.
     assert.ok(tasks(openedOnB[1]!).every((build) => build === BUILD_B), tasks(openedOnB[1]!).join(' '));
     assert.ok(tasks(openedAfterRollback[0]!).every((build) => build === BUILD_A), tasks(openedAfterRollback[0]!).join(' '));
