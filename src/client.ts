@@ -102,9 +102,7 @@ export class WorkOrderClient {
   async reportProgress(workOrderId: string, raw: ProgressReportRaw): Promise<ProgressAck> {
     const report = parseOrThrow(progressReport, raw, 'progress report');
     try {
-      return await this.#call(workOrderId, (handle) =>
-        handle.executeUpdate(reportProgressUpdate, { args: [report], updateId: `progress:${report.progressId}` }),
-      );
+      return await this.#call(workOrderId, (handle) => updateUntilProcessed(() => handle.executeUpdate(reportProgressUpdate, { args: [report], updateId: `progress:${report.progressId}` })));
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const { type, message, details } = error.cause;
@@ -281,3 +279,25 @@ export class WorkOrderClient {
     }
   }
 }
+
+/**
+ * The server refuses an Update the worker was handed but did not answer: one that reached a run in the
+ * workflow task that continued it as new. Never applied, it is sent again (the same update id, so a report
+ * is applied once whatever happens) and reaches the next run.
+ */
+async function updateUntilProcessed<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt >= UPDATE_ATTEMPTS || !notProcessedByWorker(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (attempt - 1), 2_000)));
+    }
+  }
+}
+
+/** About 8 s in all: a busy work order's workflow tasks follow one another for a few seconds on a sale day. */
+const UPDATE_ATTEMPTS = 8;
+
+const notProcessedByWorker = (error: unknown): boolean =>
+  error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && !error.cause.type && /wasn't processed by worker/.test(error.cause.message);

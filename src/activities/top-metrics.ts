@@ -2,12 +2,14 @@ import type { MetricMeter } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
 import { TopError, type FlowObserver } from '../top';
 import type { QuotaUsers } from './quota-users';
+import { isNotSentLocally } from './work-order-activities';
 
 /**
  * TOP call metrics, exported with the SDK's own on the worker's Prometheus endpoint:
  * `top_calls{activity, priority, outcome, error_class}`, `top_call_latency{activity, priority, outcome}` (ms) and
  * `top_call_queue_wait{activity, priority}` (ms on the task queue before a worker took it), per attempt,
- * labelled like the SDK's activity metrics (namespace, taskQueue, activityType) as well.
+ * labelled like the SDK's activity metrics (namespace, taskQueue, activityType) as well. A call made from
+ * inside a workflow task (a local activity) has priority `local`: it never queues on the server.
  * Sits inside the retry-decision interceptor, so it sees the original TopError.
  *
  * The instruments are made once, on the process's meter, with the tags given outright: made on each
@@ -22,18 +24,22 @@ export function topMetricsInterceptor(meter: MetricMeter, quotaUsers?: QuotaUser
   const latency = meter.createHistogram('top_call_latency', 'int', 'ms', 'TOP API call latency');
   const queued = meter.createHistogram('top_call_queue_wait', 'int', 'ms', 'Time a TOP call waited on the task queue for the quota, by priority');
   return (ctx) => {
-    const { namespace, taskQueue, activityType: activity, currentAttemptScheduledTimestampMs, priority } = ctx.info;
+    const { namespace, taskQueue, activityType: activity, currentAttemptScheduledTimestampMs, priority, isLocal } = ctx.info;
     // The call's priority (work-order/priorities.ts: 1 the final notification, 2 notifications, 3 bookkeeping).
-    const tags = { namespace, taskQueue, activityType: activity, activity, priority: String(priority?.priorityKey ?? 3) };
+    const tags = { namespace, taskQueue, activityType: activity, activity, priority: isLocal ? 'local' : String(priority?.priorityKey ?? 3) };
     const inbound: ActivityInboundCallsInterceptor = {
       async execute(input, next) {
         const started = Date.now();
-        const queueWaitMs = Math.max(0, started - currentAttemptScheduledTimestampMs);
-        queued.record(queueWaitMs, tags);
-        if (priority?.fairnessKey) quotaUsers?.record(priority.fairnessKey, queueWaitMs);
+        const queueWaitMs = isLocal ? 0 : Math.max(0, started - currentAttemptScheduledTimestampMs);
+        if (!isLocal) queued.record(queueWaitMs, tags);
+        // A local call has no priority of its own: it carries its seller's fairness key in its input.
+        const fairnessKey = priority?.fairnessKey ?? (isLocal ? fairnessKeyIn(input.args) : undefined);
+        if (fairnessKey) quotaUsers?.record(fairnessKey, queueWaitMs);
         try {
           const result = await next(input);
-          calls.add(1, { ...tags, outcome: 'ok', error_class: 'none' });
+          // A local call the worker held back answers rather than fails (work-order-activities.ts).
+          if (isNotSentLocally(result)) calls.add(1, { ...tags, outcome: 'error', error_class: 'held-back' });
+          else calls.add(1, { ...tags, outcome: 'ok', error_class: 'none' });
           latency.record(Date.now() - started, { ...tags, outcome: 'ok' });
           return result;
         } catch (error) {
@@ -47,6 +53,12 @@ export function topMetricsInterceptor(meter: MetricMeter, quotaUsers?: QuotaUser
     };
     return { inbound };
   };
+}
+
+/** The `fairnessKey` a local call's input carries (AliMeNotificationInput), if any. */
+function fairnessKeyIn(args: unknown[]): string | undefined {
+  const key: unknown = (args[0] as { fairnessKey?: unknown } | undefined)?.fairnessKey;
+  return typeof key === 'string' ? key : undefined;
 }
 
 /**

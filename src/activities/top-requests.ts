@@ -38,6 +38,8 @@ export interface AliMeNotificationInput {
   data?: Record<string, unknown>;
   completed: boolean;
   at: number;
+  /** The seller's fairness key (1.1.0): a local call has no priority to carry it, and `GET /quota` counts by it. */
+  fairnessKey?: string;
 }
 
 export function eventEmitParams(input: EmitEventInput, statusCodes: WorkOrderStatusCodes): EmitEventRequest {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { alimiProgressNotify, bcpushEventEmit, rdcIdentificationCaseUpdate, TopError, type TopCallOptions, type TopClient } from '../top';
 import { DEFAULT_STATUS_CODES, type WorkOrderStatusCodes } from '../work-order/events';
 import { SessionNotFoundError, type SessionStore } from './sessions';
@@ -15,6 +15,17 @@ const HOLD_MARGIN_MS = 1_000;
  * queue, where priorities and fair shares apply, instead of holding the workflow task.
  */
 export const LOCAL_HOLD_MS = 1_000;
+
+/**
+ * A local call the worker did not send: the budget or a ban would have held it, or local calls are off.
+ * An answer, not a failure: the workflow task completes at once, and the workflow sends the call as a
+ * regular activity (a failed local activity is kept for transient trouble TOP answered).
+ */
+export interface NotSentLocally {
+  notSent: string;
+}
+
+export const isNotSentLocally = (result: unknown): result is NotSentLocally => typeof (result as NotSentLocally | undefined)?.notSent === 'string';
 
 export interface ActivityDependencies {
   top: TopClient;
@@ -51,9 +62,6 @@ export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_C
   const callOptions = (session?: string): TopCallOptions => {
     const context = Context.current();
     const { isLocal, startToCloseTimeoutMs } = context.info;
-    if (isLocal && !localCalls) {
-      throw ApplicationFailure.retryable('local calls are off on this worker (TOP_SELLER_CALLS_PER_SECOND is set): sent as a regular activity', 'LocalCallDeclined');
-    }
     return {
       session,
       signal: context.cancellationSignal,
@@ -71,8 +79,19 @@ export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_C
       await withSession(input.seller, (session) => rdcIdentificationCaseUpdate(top, caseUpdateParams(input), callOptions(session)));
     },
 
-    async notifyAliMe(input: AliMeNotificationInput): Promise<void> {
-      await alimiProgressNotify(top, aliMeNotifyParams(input), callOptions());
+    async notifyAliMe(input: AliMeNotificationInput): Promise<NotSentLocally | undefined> {
+      if (!Context.current().info.isLocal) {
+        await alimiProgressNotify(top, aliMeNotifyParams(input), callOptions());
+        return undefined;
+      }
+      if (!localCalls) return { notSent: 'local calls off (TOP_SELLER_CALLS_PER_SECOND)' };
+      try {
+        await alimiProgressNotify(top, aliMeNotifyParams(input), callOptions());
+        return undefined;
+      } catch (error) {
+        if (error instanceof TopError && error.source === 'gate') return { notSent: 'held back by the budget or a ban' };
+        throw error;
+      }
     },
   };
 }

@@ -11,7 +11,7 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
-import type { AliMeNotificationInput, WorkOrderActivities } from '../activities/work-order-activities';
+import type { AliMeNotificationInput, NotSentLocally, WorkOrderActivities } from '../activities/work-order-activities';
 import type { WorkOrderEventKind } from '../work-order/events';
 import { CALL_PRIORITY, fairnessKeyOf, PROMOTED_AFTER_MS, type CallPriority } from '../work-order/priorities';
 import { runStep } from './run-step';
@@ -123,9 +123,9 @@ export function topSteps(order: WorkOrder) {
       const completed = meant === 'final';
       const step = meant === 'first' ? 'notify-first-node' : meant === 'final' ? 'notify-final-node' : 'notify-node';
       const priority = completed ? CALL_PRIORITY.finalNotification : CALL_PRIORITY.notification;
-      const args: [AliMeNotificationInput] = [{ workOrderId: id, asyncCode, node, data, completed, at: stamped }];
+      const args: [AliMeNotificationInput] = [{ workOrderId: id, asyncCode, node, data, completed, at: stamped, ...(order.leanReports ? { fairnessKey } : {}) }];
       const summary = `店小蜜: work order ${id} ${completed ? 'finished at' : 'reached'} node ${node}`;
-      const byActivity = (why?: string) => prioritized(priority, why ? `${summary} (${why})` : summary, (options) => activities.notifyAliMe.executeWithOptions(options, args));
+      const byActivity = (why?: string) => prioritized(priority, why ? `${summary} (${why})` : summary, async (options) => void (await activities.notifyAliMe.executeWithOptions(options, args)));
       return runStep(order, step, { node, once: meant !== 'progress' }, () =>
         order.callsInsideWorkflowTasks ? locallyFirst('notifyAliMe', () => localActivities.notifyAliMe.executeWithOptions({ ...LOCAL_TOP_CALL, summary }, args), byActivity) : byActivity(),
       );
@@ -136,19 +136,22 @@ export function topSteps(order: WorkOrder) {
 export type TopSteps = ReturnType<typeof topSteps>;
 
 /**
- * Sends by a local activity; when that attempt does not succeed and TOP did not refuse it for good, the
- * same call goes on as a regular activity (its summary says why), so no call depends on one workflow task.
+ * Sends by a local activity. When the worker did not send it (the budget or a ban would have held it), or
+ * the attempt failed without TOP refusing it for good, the same call goes on as a regular activity (its
+ * summary says why), so no call waits inside a workflow task or depends on one.
  */
-async function locallyFirst(activityType: string, local: () => Promise<void>, byActivity: (why: string) => Promise<void>): Promise<void> {
+async function locallyFirst(activityType: string, local: () => Promise<NotSentLocally | undefined>, byActivity: (why: string) => Promise<void>): Promise<void> {
+  let notSent: NotSentLocally | undefined;
   try {
-    await local();
+    notSent = await local();
   } catch (error) {
     if (isCancellation(error)) throw error;
     const failure = asActivityFailure(activityType, error);
     if (refusedForGood(failure)) throw failure;
     const cause = failure.cause instanceof ApplicationFailure ? failure.cause.type : failure.cause?.name;
-    await byActivity(`by activity after ${cause ?? 'a failed local attempt'}`);
+    return await byActivity(`by activity after ${cause ?? 'a failed local attempt'}`);
   }
+  if (notSent) await byActivity(`by activity: ${notSent.notSent}`);
 }
 
 /**

@@ -113,7 +113,9 @@ describe('worker metrics, traces, logs and health', async () => {
     assert.ok(line(/^top_calls\S*\{(?=[^}]*activity="emitWorkOrderEvent")(?=[^}]*outcome="ok")[^}]*\} [1-9]/), 'successful TOP calls counted');
     assert.ok(line(/^top_calls\S*\{(?=[^}]*error_class="business")(?=[^}]*outcome="error")[^}]*\} 1$/), 'the refused call counted once, with its class');
     assert.ok(line(/^top_call_latency\S*_bucket\{/), 'latency histogram');
-    assert.ok(line(/^top_call_queue_wait\S*_bucket\{(?=[^}]*priority="1")/), 'time waiting for the quota, for the final notification');
+    assert.ok(line(/^top_call_queue_wait\S*_bucket\{(?=[^}]*priority="3")/), 'time waiting for the quota, for the bookkeeping calls');
+    assert.ok(line(/^top_calls\S*\{(?=[^}]*activity="notifyAliMe")(?=[^}]*priority="local")(?=[^}]*outcome="ok")[^}]*\} [1-9]/), '店小蜜 calls made inside workflow tasks');
+    assert.ok(!line(/^top_call_queue_wait\S*\{(?=[^}]*priority="local")/), 'a local call never queues on the server');
     assert.ok(line(/^top_calls\S*\{(?=[^}]*activity="emitWorkOrderEvent")(?=[^}]*priority="3")/), 'calls by priority');
     assert.ok(line(/^top_calls\S*\{(?=[^}]*activityType="emitWorkOrderEvent")(?=[^}]*namespace="default")(?=[^}]*taskQueue="metrics")/), 'labelled like the SDK’s activity metrics');
     for (const event of ['started', 'completed', 'step_failed']) assert.ok(line(new RegExp(`^work_orders\\S*\\{[^}]*event="${event}"`)), `work_orders{event="${event}"}`);
