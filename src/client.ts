@@ -281,9 +281,10 @@ export class WorkOrderClient {
 }
 
 /**
- * The server refuses an Update the worker was handed but did not answer: one that reached a run in the
- * workflow task that continued it as new. Never applied, it is sent again (the same update id, so a report
- * is applied once whatever happens) and reaches the next run.
+ * The server refuses, untyped, an Update the worker was handed but did not answer: seen for reports that
+ * reach a run in the workflow task that continues it as new, and with many reports to one work order in
+ * flight while the TOP budget is used up. Never applied, it is sent again (the same update id, so a report is
+ * applied once whatever happens).
  */
 async function updateUntilProcessed<T>(send: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
