@@ -151,8 +151,9 @@ async function main(): Promise<void> {
             const signalled = Date.now();
             await workOrders.complete(id, { resultMessage: 'done' });
             for (;;) {
+              // Its first 店小蜜 call after the signal: every report before it was sent (the plain workflow's says `completed: false`).
               const final = (await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).find(
-                (c) => [id, workflowIdFor(id)].includes(String(c.params.work_order_notify_dxm_command?.work_order_id)) && c.params.work_order_notify_dxm_command?.completed === true,
+                (c) => [id, workflowIdFor(id)].includes(String(c.params.work_order_notify_dxm_command?.work_order_id)) && c.receivedAt >= signalled,
               );
               if (final) {
                 closings.push(final.receivedAt - signalled);
