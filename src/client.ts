@@ -298,7 +298,7 @@ async function updateUntilProcessed<T>(send: () => Promise<T>): Promise<T> {
   }
 }
 
-/** About 8 s in all: a busy work order's workflow tasks follow one another for a few seconds on a sale day. */
+/** About 9 s in all: a busy work order's workflow tasks follow one another for a few seconds on a sale day. */
 const UPDATE_ATTEMPTS = 11;
 
 const notProcessedByWorker = (error: unknown): boolean =>
