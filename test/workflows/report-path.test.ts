@@ -50,6 +50,28 @@ describe('the report path: a local activity first, a regular activity when that 
     await saveHistory(env, workflowIdFor(id), 'report-by-activity-after-local-failure');
   });
 
+  it('TOP refusing a report for good fails the step for an operator, whose retry sends it from inside a workflow task again', async () => {
+    const id = newWorkOrderId('WO-LA-BIZ');
+    await opened(id);
+    sandbox.setFaults({ businessErrorIds: [id] });
+    try {
+      await client.reportProgress(id, { progressId: 'p1', node: 'inspecting' });
+      const failed = await eventually(async () => {
+        const view = await client.status(id);
+        return view.status === 'failed' ? view : undefined;
+      }, 'the step failed');
+      assert.deepEqual([failed.lastError?.step, failed.lastError?.type], ['notify-node', 'TopError:business']);
+    } finally {
+      sandbox.setFaults({});
+    }
+    assert.equal((await client.retry(id)).retried, true);
+    await sent(id, 1);
+    // The refused attempt and the retried one, both local: a permanent refusal is not handed to an activity.
+    assert.deepEqual((await eventsOf(env, workflowIdFor(id))).filter((event) => event.includes('notifyAliMe')), ['local notifyAliMe', 'local notifyAliMe', 'local notifyAliMe']);
+    assert.deepEqual(notified(id), ['notify:accepted', 'notify:inspecting']);
+    await client.cancel(id, { reason: 'test over' });
+  });
+
   it('a call a ban would hold is not held in the workflow task: unsent, it waits out the ban as a regular activity', async () => {
     const [a, b, c] = [newWorkOrderId('WO-LA-BAN'), newWorkOrderId('WO-LA-BAN'), newWorkOrderId('WO-LA-BAN')];
     await Promise.all([a, b, c].map(opened));
