@@ -28,6 +28,8 @@ const EVICTED_OPEN = CACHE * 10;
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 400);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
 const REPORTS_ACCOUNTED = Number(process.env.BENCH_REPORTS_ACCOUNTED ?? 20);
+/** Ours with another continue-as-new bound (its start input's `historyEventLimit`), e.g. to weigh the bound. */
+const HISTORY_EVENT_LIMIT = process.env.BENCH_HISTORY_EVENT_LIMIT ? Number(process.env.BENCH_HISTORY_EVENT_LIMIT) : undefined;
 /** Work orders completed one at a time to time closing (cached only). */
 const CLOSINGS = Number(process.env.BENCH_CLOSINGS ?? 15);
 const NOTIFY = 'taobao.alimi.workorder.progress.notify';
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
         const workOrders = stack.workOrders(taskQueue);
         try {
           const notifiedCount = async () => (await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).length;
-          const input = (id: string) => ({ workOrderId: id, seller: 'seller-a', alime: { asyncCode: `ac-${id}` } });
+          const input = (id: string) => ({ workOrderId: id, seller: 'seller-a', alime: { asyncCode: `ac-${id}` }, ...(HISTORY_EVENT_LIMIT ? { historyEventLimit: HISTORY_EVENT_LIMIT } : {}) });
           const start = subject.perReport
             ? async (id: string) => void (await stack.client.workflow.start('workOrderWorkflow', { taskQueue, workflowId: workflowIdFor(id), args: [{ ...input(id), perReport: subject.perReport }] }))
             : async (id: string) => void (await workOrders.start(input(id)));

@@ -47,15 +47,16 @@ const STEPS_KEPT = 50;
 /** Where Temporal lists the patches a run took (written by the SDK when `patched` first answers yes). */
 const CHANGE_VERSION = defineSearchAttributeKey('TemporalChangeVersion', 'KEYWORD_LIST');
 /**
- * A run continues as new once its history passes this many events: about five progress reports (each about
- * seven events and one workflow task since 1.1.0). On a sale day nearly every report lands on a work order no
- * worker holds, which replays its current run first: on average half a run, at a few ms of CPU per workflow
- * task; a new run costs about one workflow's creation (15–20 ms of worker CPU, and the server's new run).
- * Their sum per report, k/2 · replay + new run / k, is least at k ≈ √(2 · new run / replay): four to six
- * reports a run (bench/results/report-cost.md measures the bound's new runs per report). A work order of 20
- * reports is then four runs in the UI's list, its story whole in the Current Details of the last.
+ * A run continues as new once its history passes this many events (the start input's `historyEventLimit`
+ * overrides it). A work order no worker holds replays its current run before it takes a report: on average
+ * half a run, at a few ms of CPU per workflow task; a new run costs about one workflow's creation. 1.0 ran
+ * about three reports a run (two workflow tasks and twelve events each). On the lean path (a report is one
+ * workflow task and about seven events) a run takes about fifteen: each continue-as-new also turns away the
+ * Updates that reach the run as it ends (the SDK client sends them again to the next run), which at five
+ * reports a run put the Update p99 at 1.7–2.0 s, against 0.4 s at fifteen (bench/results/report-cost.md; the
+ * benchmark's `BENCH_HISTORY_EVENT_LIMIT` weighs other bounds). A work order of 20 reports is two runs in the UI.
  */
-const DEFAULT_HISTORY_EVENT_LIMIT = 40;
+const HISTORY_EVENT_LIMIT = { '1.0': 40, lean: 100 } as const;
 
 /**
  * The work order's state: what it has done, what it waits for, how it shows in the UI and in search.
@@ -369,7 +370,9 @@ export class WorkOrder {
 
   #historyIsLong(): boolean {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength > (this.input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT);
+    // The lean bound once this run has taken the lean way (or carried it): a 1.0 run replays with 1.0's.
+    const limit = this.input.historyEventLimit ?? HISTORY_EVENT_LIMIT[this.#leanReports ? 'lean' : '1.0'];
+    return info.continueAsNewSuggested || info.historyLength > limit;
   }
 
   #record(record: StepRecord): void {
