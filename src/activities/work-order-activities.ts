@@ -80,16 +80,13 @@ export function createActivities({ top, sessions, statusCodes = DEFAULT_STATUS_C
     },
 
     async notifyAliMe(input: AliMeNotificationInput): Promise<NotSentLocally | undefined> {
-      if (!Context.current().info.isLocal) {
-        await alimiProgressNotify(top, aliMeNotifyParams(input), callOptions());
-        return undefined;
-      }
-      if (!localCalls) return { notSent: 'local calls off (TOP_SELLER_CALLS_PER_SECOND)' };
+      const { isLocal } = Context.current().info;
+      if (isLocal && !localCalls) return { notSent: 'local calls off (TOP_SELLER_CALLS_PER_SECOND)' };
       try {
         await alimiProgressNotify(top, aliMeNotifyParams(input), callOptions());
         return undefined;
       } catch (error) {
-        if (error instanceof TopError && error.source === 'gate') return { notSent: 'held back by the budget or a ban' };
+        if (isLocal && error instanceof TopError && error.source === 'gate') return { notSent: 'held back by the budget or a ban' };
         throw error;
       }
     },

@@ -51,10 +51,10 @@ const CHANGE_VERSION = defineSearchAttributeKey('TemporalChangeVersion', 'KEYWOR
  * overrides it). A work order no worker holds replays its current run before it takes a report: on average
  * half a run, at a few ms of CPU per workflow task; a new run costs about one workflow's creation. 1.0 ran
  * about three reports a run (two workflow tasks and twelve events each). On the lean path (a report is one
- * workflow task and about seven events) a run takes about fifteen: each continue-as-new also turns away the
- * Updates that reach the run as it ends (the SDK client sends them again to the next run), which at five
- * reports a run put the Update p99 at 1.7–2.0 s, against 0.4 s at fifteen (bench/results/report-cost.md; the
- * benchmark's `BENCH_HISTORY_EVENT_LIMIT` weighs other bounds). A work order of 20 reports is two runs in the UI.
+ * workflow task and about seven events) a run takes about fifteen: Updates that arrive as a run continues as
+ * new wait for the next one, and at five reports a run the Update p99 was 1.7–2.0 s, against 0.4 s at fifteen
+ * (bench/results/report-cost.md; the benchmark's `BENCH_HISTORY_EVENT_LIMIT` weighs other bounds). A work
+ * order of 20 reports is two runs in the UI.
  */
 const HISTORY_EVENT_LIMIT = { '1.0': 40, lean: 100 } as const;
 
@@ -235,9 +235,10 @@ export class WorkOrder {
    * asks no patch; the rollback that finds runs by their patch (docs/changing-workflows.md) finds it all the same.
    */
   nextRunSearchAttributes(): SearchAttributePair[] | undefined {
-    if (!this.#leanReports) return undefined; // as before 1.1.0: the server copies the run's own
-    const current = workflowInfo().typedSearchAttributes.getAll().filter((pair) => pair.key.name !== CHANGE_VERSION.name);
-    const versions = workflowInfo().typedSearchAttributes.get(CHANGE_VERSION) ?? [];
+    if (!this.#leanReports) return undefined; // as before 1.1.0
+    const attributes = workflowInfo().typedSearchAttributes;
+    const current = attributes.getAll().filter((pair) => pair.key.name !== CHANGE_VERSION.name);
+    const versions = attributes.get(CHANGE_VERSION) ?? [];
     return [...current, { key: CHANGE_VERSION, value: versions.includes(LEAN_REPORTS) ? versions : [...versions, LEAN_REPORTS] }];
   }
 
