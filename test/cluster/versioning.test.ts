@@ -21,6 +21,7 @@ import { TopSandbox } from '../../src/sandbox/server';
 import { createWorker } from '../../src/worker';
 import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
 import { LEAN_REPORTS } from '../../src/workflows/patches';
+import { patchIdsOf } from '../helpers/histories';
 import { releasedSkipReason, releasedWorkflowBundle } from '../helpers/released';
 import { clusterSkipReason, startTestCluster } from '../helpers/cluster';
 import { DEFAULT_SESSIONS, eventually, testWorkerConfig } from '../helpers/stack';
@@ -56,18 +57,7 @@ function tookOrCarried(runs: History[]): boolean[] {
 
 /** Whether a run took build B's change: its patch marker is in the history. */
 function tookBuildBChange(history: History): boolean {
-  return buildBChange(history) !== undefined;
-}
-
-/** The marker of build B's change, if the run took it. */
-function buildBChange(history: History): temporal.api.history.v1.IHistoryEvent | undefined {
-  return (history.events ?? []).find((event) => {
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_patch') return false;
-    const data: unknown = marker.details?.['patch-data']?.payloads?.[0]?.data;
-    const json = typeof data === 'string' ? Buffer.from(data, 'base64').toString() : data instanceof Uint8Array ? Buffer.from(data).toString() : '';
-    return json.includes(`"${BUILD_B_CHANGE}"`);
-  });
+  return patchIdsOf(history).includes(BUILD_B_CHANGE);
 }
 
 describe('rolling deploys with Worker Versioning, on the full server with PostgreSQL', { skip: clusterSkipReason() || releasedSkipReason(BUILD_A) }, async () => {

@@ -48,10 +48,22 @@ export async function eventsOf(env: TestWorkflowEnvironment, workflowId: string,
   });
 }
 
-/** A marker as `local <activity type>` or `patch <id>`, read from the details Temporal's core SDK writes (JSON). */
+/** A marker as `local <activity type>` or `patch <id>`. */
 function markerOf(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes): string {
-  const detail = (key: string) => JSON.parse(Buffer.from(marker.details?.[key]?.payloads?.[0]?.data ?? []).toString()) as Record<string, unknown>;
-  if (marker.markerName === 'core_local_activity') return `local ${String(detail('data').activity_type)}`;
-  if (marker.markerName === 'core_patch') return `patch ${String(detail('patch-data').id)}`;
+  if (marker.markerName === 'core_local_activity') return `local ${String(markerDetail(marker, 'data').activity_type)}`;
+  if (marker.markerName === 'core_patch') return `patch ${String(markerDetail(marker, 'patch-data').id)}`;
   return `marker ${marker.markerName}`;
+}
+
+/** The ids of the patches a run took, in the order its markers record them. */
+export function patchIdsOf(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    return marker?.markerName === 'core_patch' ? [String(markerDetail(marker, 'patch-data').id)] : [];
+  });
+}
+
+/** One of a marker's details, as Temporal's core SDK writes them (JSON). */
+function markerDetail(marker: temporal.api.history.v1.IMarkerRecordedEventAttributes, key: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(marker.details?.[key]?.payloads?.[0]?.data ?? []).toString()) as Record<string, unknown>;
 }

@@ -9,7 +9,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { createTracing } from '../../src/worker/tracing';
 import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
 import { LEAN_REPORTS } from '../../src/workflows/patches';
-import { HISTORIES_DIR, HISTORY_GENERATIONS } from '../helpers/histories';
+import { HISTORIES_DIR, HISTORY_GENERATIONS, patchIdsOf } from '../helpers/histories';
 import { installQuietRuntime } from '../helpers/temporal';
 
 /** Scenarios every workflow change must keep replaying; recorded with `npm run record-histories`. */
@@ -67,11 +67,7 @@ describe('replay: today’s workflow code replays every recorded run', async () 
   });
 
   /** The patches a recording's markers name, in order. */
-  const patches = (name: string) =>
-    histories
-      .find((h) => h.name === name)!
-      .history.events!.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch')
-      .map((event) => (JSON.parse(Buffer.from(event.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString()) as { id: string }).id);
+  const patches = (name: string) => patchIdsOf(histories.find((h) => h.name === name)!.history);
   const since = (generation: string) => Object.keys(SINCE).filter((name) => SINCE[name] === generation);
 
   it('the 1.0.1 recordings of refused input took the strict-input patch; the others carry no marker', () => {
