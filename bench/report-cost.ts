@@ -1,6 +1,6 @@
 /**
  * Sale day III: what one progress report costs the system, ours beside Temporal's own floor for one durable
- * report, on the dev server in the same run. Subjects, each cached (every work order in the worker's cache)
+ * report, on the dev server (or, with BENCH_CLUSTER=1, the full server on PostgreSQL) in the same run. Subjects, each cached (every work order in the worker's cache)
  * and evicted (ten times more open than cached):
  * - ours (src/worker.ts);
  * - Update + activity: the plain workflow (bench/lib/baseline-work-order.ts), its 店小蜜 call a regular activity;
@@ -18,7 +18,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { temporal } from '@temporalio/proto';
-import { cpuMs, freePort } from '../dev/processes';
+import { cpuMs, cpuMsWithChildren, freePort } from '../dev/processes';
 import { workflowIdFor } from '../src/client';
 import { percentile, report, type Row } from './lib/report';
 import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
@@ -33,6 +33,10 @@ const HISTORY_EVENT_LIMIT = process.env.BENCH_HISTORY_EVENT_LIMIT ? Number(proce
 /** Work orders completed one at a time to time closing (cached only). */
 const CLOSINGS = Number(process.env.BENCH_CLOSINGS ?? 15);
 const NOTIFY = 'taobao.alimi.workorder.progress.notify';
+/** BENCH_CLUSTER=1: the full server on PostgreSQL (dev/cluster) in the dev server's place; the database's CPU is counted too. */
+const CLUSTER = process.env.BENCH_CLUSTER === '1';
+const SERVER = CLUSTER ? 'the full server on PostgreSQL' : 'the dev server';
+const TOTAL = CLUSTER ? 'worker + server + PostgreSQL ms / report' : 'worker + server ms / report';
 
 interface Subject {
   name: string;
@@ -89,8 +93,11 @@ function account(events: Event[]) {
 }
 
 async function main(): Promise<void> {
-  const fairness = process.env.BENCH_FAIRNESS !== 'off';
-  const stack = await startBenchStack({ fairness });
+  // The cluster's dynamic config (deploy/temporal/dynamicconfig.yaml) has fairness on.
+  const fairness = CLUSTER || process.env.BENCH_FAIRNESS !== 'off';
+  const stack = await startBenchStack({ fairness, cluster: CLUSTER });
+  // PostgreSQL: the postmaster, its live backends, and (reaped) the backends that exited.
+  const databaseCpu = () => (stack.database ? cpuMsWithChildren(stack.database.process.pid!) : 0);
   const rows: Row[] = [];
   try {
     for (const subject of SUBJECTS) {
@@ -113,6 +120,7 @@ async function main(): Promise<void> {
           // 2. Load.
           const cpu0 = cpuMs(worker.process.pid!);
           const serverCpu0 = cpuMs(stack.server.process.pid!);
+          const databaseCpu0 = databaseCpu();
           const latencies: number[] = [];
           const started = performance.now();
           await pool(
@@ -129,6 +137,7 @@ async function main(): Promise<void> {
           const seconds = (performance.now() - started) / 1000;
           const workerMs = (cpuMs(worker.process.pid!) - cpu0) / REPORTS;
           const serverMs = (cpuMs(stack.server.process.pid!) - serverCpu0) / REPORTS;
+          const databaseMs = (databaseCpu() - databaseCpu0) / REPORTS;
           latencies.sort((a, b) => a - b);
 
           // 1. Accounting: one work order, reports one after another, each waited for until 店小蜜 has it.
@@ -172,7 +181,8 @@ async function main(): Promise<void> {
             'reports/s': REPORTS / seconds,
             'worker CPU ms / report': workerMs,
             'server CPU ms / report': serverMs,
-            'worker + server ms / report': workerMs + serverMs,
+            ...(CLUSTER ? { 'PostgreSQL CPU ms / report': databaseMs } : {}),
+            [TOTAL]: workerMs + serverMs + databaseMs,
             'Update p50 ms': percentile(latencies, 50),
             'Update p99 ms': percentile(latencies, 99),
             'events / report': per('events'),
@@ -201,7 +211,7 @@ async function main(): Promise<void> {
     [false, true].map((evicted) => [
       evicted ? 'evicted' : 'cached',
       {
-        cpu: ratio('worker + server ms / report', evicted),
+        cpu: ratio(TOTAL, evicted),
         reportsPerSecond: ratio('reports/s', evicted),
         updateP99: ratio('Update p99 ms', evicted),
         actions: ratio('Cloud actions / report', evicted),
@@ -210,14 +220,14 @@ async function main(): Promise<void> {
   );
   // Closing against a plain workflow's signal → activity (its final call is a regular activity).
   const closingRatio = Number(row('ours', false)['closing p50 ms']) / Number(row('Update + activity', false)['closing p50 ms']);
-  report('report-cost', `Sale day III: what one progress report costs, ours beside Temporal's floor (Update + local activity), dev server, fairness ${fairness ? 'on' : 'off'}`, rows, {
+  report(CLUSTER ? 'report-cost-cluster' : 'report-cost', `Sale day III: what one progress report costs, ours beside Temporal's floor (Update + local activity), ${SERVER}, fairness ${fairness ? 'on' : 'off'}`, rows, {
     ratios,
     closingRatio,
     note:
-      `Ours ÷ the floor, cached: worker + server CPU ${ratios.cached!.cpu.toFixed(2)}×, reports/s ${ratios.cached!.reportsPerSecond.toFixed(2)}×, Update p99 ${ratios.cached!.updateP99.toFixed(2)}×, Cloud actions ${ratios.cached!.actions.toFixed(2)}×; ` +
+      `Ours ÷ the floor, cached: ${CLUSTER ? 'worker + server + PostgreSQL' : 'worker + server'} CPU ${ratios.cached!.cpu.toFixed(2)}×, reports/s ${ratios.cached!.reportsPerSecond.toFixed(2)}×, Update p99 ${ratios.cached!.updateP99.toFixed(2)}×, Cloud actions ${ratios.cached!.actions.toFixed(2)}×; ` +
       `evicted: CPU ${ratios.evicted!.cpu.toFixed(2)}×, reports/s ${ratios.evicted!.reportsPerSecond.toFixed(2)}×, Update p99 ${ratios.evicted!.updateP99.toFixed(2)}×, Cloud actions ${ratios.evicted!.actions.toFixed(2)}×. ` +
       `Load: ${REPORTS} reports, ${IN_FLIGHT} in flight, to work orders chosen at random; cached: ${CACHE} open, cache ${CACHE + 10}; evicted: ${EVICTED_OPEN} open, cache ${CACHE}. ` +
-      `CPU of the worker process and the dev server while the reports ran; Update latency until the Update was accepted. ` +
+      `CPU of the worker process and ${SERVER} while the reports ran; Update latency until the Update was accepted. ` +
       `Closing (cached): ${CLOSINGS} work orders completed one at a time, completion signalled → the final 店小蜜 call received by the gateway; ours ÷ Update + activity (a plain workflow's signal → activity): ${closingRatio.toFixed(2)}×. ` +
       `Accounting (the per-report columns from "events" to "Cloud actions"): ${REPORTS_ACCOUNTED} reports to one work order, one after another, from its histories (every run). ` +
       `Cloud actions by Temporal's published rules: an Update 1, an activity start 1, all local activities of one workflow task 1, a timer 1, a search-attribute upsert 1, a new run 1${fairness ? ', times 1.1 with fairness on' : ''}. ` +
