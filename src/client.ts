@@ -8,6 +8,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { forEachBounded } from './client/for-each-bounded';
+import { PerKeyLimit } from './client/per-key-limit';
 import { fairnessKeyOf } from './work-order/priorities';
 import { defineWorkOrderSchemas, parseOrThrow, type CompletionRaw, type ProgressReportRaw, type WorkOrderInputRaw } from './work-order/schemas';
 import { DEFAULT_TASK_QUEUE, PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, workflowIdFor, workOrderIdOf, type ProgressRefusal } from './work-order/temporal-names';
@@ -39,8 +40,17 @@ const batchRetryFilter = z.strictObject({
 });
 /** Retry signals in flight at once during a batch retry: enough to be quick, few enough to spare the server. */
 const BATCH_RETRY_CONCURRENCY = 16;
+/**
+ * Progress reports to one work order in flight at once from this client; more wait here, in the order
+ * given. Temporal holds at most 10 Updates in flight per workflow (the server's `history.maxInFlightUpdates`).
+ * Past that, while a report's workflow task was open (a 店小蜜 call waiting for the budget), the server
+ * aborted the Updates in flight and refused some as "not processed by worker". 8 leaves room for another sender.
+ */
+export const REPORTS_IN_FLIGHT_PER_WORK_ORDER = 8;
 
 export class WorkOrderClient {
+  readonly #reportsInFlight = new PerKeyLimit(REPORTS_IN_FLIGHT_PER_WORK_ORDER);
+
   constructor(
     readonly client: Client,
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
@@ -102,7 +112,9 @@ export class WorkOrderClient {
   async reportProgress(workOrderId: string, raw: ProgressReportRaw): Promise<ProgressAck> {
     const report = parseOrThrow(progressReport, raw, 'progress report');
     try {
-      return await this.#call(workOrderId, (handle) => updateUntilProcessed(() => handle.executeUpdate(reportProgressUpdate, { args: [report], updateId: `progress:${report.progressId}` })));
+      return await this.#reportsInFlight.run(workOrderId, () =>
+        this.#call(workOrderId, (handle) => updateUntilProcessed(() => handle.executeUpdate(reportProgressUpdate, { args: [report], updateId: `progress:${report.progressId}` }))),
+      );
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const { type, message, details } = error.cause;
@@ -282,9 +294,9 @@ export class WorkOrderClient {
 
 /**
  * The server refuses, untyped, an Update the worker was handed but did not answer: seen for reports that
- * reach a run in the workflow task that continues it as new, and with many reports to one work order in
- * flight while the TOP budget is used up. Never applied, it is sent again (the same update id, so a report is
- * applied once whatever happens).
+ * reach a run in the workflow task that continues it as new, and with more Updates to one work order in
+ * flight than Temporal holds (see REPORTS_IN_FLIGHT_PER_WORK_ORDER). Never applied, it is sent again (the same
+ * update id, so a report is applied once whatever happens).
  */
 async function updateUntilProcessed<T>(send: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
