@@ -1,67 +1,23 @@
-import { ApplicationFailure, CancellationScope, condition, log, metricMeter, patched, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { defineSearchAttributeKey, type MetricCounter, type SearchAttributePair, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { CancellationScope, condition, log, patched, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { InvalidInputError, type ProgressReport, type WorkOrderInput, type WorkOrderInputRaw } from '../work-order/schemas';
+import type { WorkOrderInput } from '../work-order/schemas';
 import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from '../work-order/view';
 import { fairnessKeyOf } from '../work-order/priorities';
-import { currentDetails } from './current-details';
-import { Inbox, type CarriedMessages, type Ending, type OperatorDecision } from './inbox';
+import { firstView, type CarriedState, type NextEvent, type Phase } from './carried-state';
+import { Inbox, type Ending, type OperatorDecision } from './inbox';
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
-import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
+import { historyIsLong } from './run-length';
 import { TopClock } from './top-clock';
-import { LEAN_REPORTS, STRICT_INPUT } from './patches';
-import { parseWorkOrderInput } from './validation';
-
-export type { Ending };
-
-/** Where the work order is in its life: a continued run picks up in the same phase. */
-export type Phase = 'opening' | 'open' | 'closing';
-
-/** Everything a continued run needs: the view, where it stood, and the messages not yet acted on. */
-export interface CarriedState extends CarriedMessages {
-  view: WorkOrderView;
-  phase: Phase;
-  /** The phase's once-only steps already done (sent or skipped): the next run does not send them again. */
-  stepsDone: StepName[];
-  /** The step that was waiting for an operator: the next run waits again rather than calling TOP unasked. */
-  awaitingOperator?: StepName;
-  slaDeadlineMs?: number;
-  /** The latest time sent to TOP. */
-  lastTopTime: number;
-  /** A run before took the lean report path (1.1.0): this one takes it without asking `patched` again. */
-  leanReports?: true;
-}
-
-export type NextEvent = { kind: 'progress'; report: ProgressReport; receivedAt: number } | { kind: 'end'; ending: Ending };
-
-/**
- * `work_orders{event}`: started, escalated, step_failed, step_skipped, completed, cancelled, timed-out.
- * Replay-safe. Made once per workflow (this module is evaluated per workflow), on first use: metricMeter
- * needs a workflow context.
- */
-let workOrderEventCounter: MetricCounter | undefined;
-const workOrderEvents = (): MetricCounter => (workOrderEventCounter ??= metricMeter.createCounter('work_orders', 'work orders', 'Work-order lifecycle events'));
+import { LEAN_REPORTS } from './patches';
+import { countWorkOrderEvent, leanNextRunSearchAttributes, searchMissingAttributes, searchStatusAndNode, showDetails } from './projections';
 
 const STEPS_KEPT = 50;
 
-/** Where Temporal lists the patches a run took (written by the SDK when `patched` first answers yes). */
-const CHANGE_VERSION = defineSearchAttributeKey('TemporalChangeVersion', 'KEYWORD_LIST');
 /**
- * A run continues as new once its history passes this many events (the start input's `historyEventLimit`
- * overrides it). A work order no worker holds replays its current run before it takes a report: on average
- * half a run, at a few ms of CPU per workflow task; a new run costs about one workflow's creation. 1.0 ran
- * about three reports a run (two workflow tasks and twelve events each). On the lean path (a report is one
- * workflow task and about seven events) a run takes about fifteen: Updates that arrive as a run continues as
- * new wait for the next one, and at five reports a run the Update p99 was 1.7–2.0 s, against 0.4 s at fifteen
- * (bench/results/report-cost.md; the benchmark's `BENCH_HISTORY_EVENT_LIMIT` weighs other bounds). A work
- * order of 20 reports is two runs in the UI.
- */
-const HISTORY_EVENT_LIMIT = { '1.0': 40, lean: 100 } as const;
-
-/**
- * The work order's state: what it has done, what it waits for, how it shows in the UI and in search.
- * The workflow function drives it; this class records, and owns the work order's waits (for the next
- * message, for an operator) and its one SLA timer; `inbox` holds what arrived.
+ * The work order's state: what it has done, what it waits for, and when search and the UI learn of it
+ * (projections.ts writes them). The workflow function drives it and registers what it reacts to; this class
+ * records, and owns the work order's waits (for the next message, for an operator); `inbox` holds what arrived.
  */
 export class WorkOrder {
   readonly view: WorkOrderView;
@@ -88,26 +44,9 @@ export class WorkOrder {
     this.#clock = new TopClock(carried?.lastTopTime);
     this.#leanReports = carried?.leanReports;
     this.#slaDeadlineMs = carried ? carried.slaDeadlineMs : input.sla ? Date.now() + msToNumber(input.sla.within) : undefined;
-    this.view = carried?.view ?? {
-      workOrderId: input.workOrderId,
-      seller: input.seller,
-      status: 'opening',
-      createdAt: workflowInfo().startTime.toISOString(),
-      onTop: { createdEvent: 'no', case: 'no' },
-      currentNode: input.alime?.firstNode ?? 'created',
-      waitingFor: 'creating the work order on TOP',
-      steps: [],
-      stepCount: 0,
-      slaDeadline: this.#slaDeadlineMs === undefined ? undefined : new Date(this.#slaDeadlineMs).toISOString(),
-      progressReceived: 0,
-      progressPending: 0,
-      rejectedMessages: 0,
-    };
-    if (!carried) workOrderEvents().add(1, { event: 'started' });
+    this.view = carried?.view ?? firstView(input, this.#slaDeadlineMs);
+    if (!carried) countWorkOrderEvent('started');
     this.inbox = new Inbox(this.view, carried);
-    this.inbox.listen(() => this.#snapshot());
-    this.#watchSla();
-    this.#watchStop();
   }
 
   get phase(): Phase {
@@ -119,16 +58,13 @@ export class WorkOrder {
     return this.#phase === 'closing';
   }
 
-  /** Sets the search attributes a client did not set at start (e.g. a run started from the Temporal CLI or another SDK). */
+  get slaDeadlineMs(): number | undefined {
+    return this.#slaDeadlineMs;
+  }
+
+  /** Search learns what a client did not set at start (e.g. a run started from the Temporal CLI or another SDK). */
   setMissingSearchAttributes(): void {
-    const current = workflowInfo().typedSearchAttributes;
-    const missing: SearchAttributeUpdatePair[] = [];
-    if (current.get(WORK_ORDER_ID) === undefined) missing.push({ key: WORK_ORDER_ID, value: this.input.workOrderId });
-    if (current.get(SELLER) === undefined) missing.push({ key: SELLER, value: this.input.seller });
-    if (this.input.bizOrderId && current.get(BIZ_ORDER_ID) === undefined) missing.push({ key: BIZ_ORDER_ID, value: this.input.bizOrderId });
-    if (current.get(WORK_ORDER_STATUS) !== this.view.status) missing.push({ key: WORK_ORDER_STATUS, value: this.view.status });
-    if (current.get(WORK_ORDER_NODE) !== this.view.currentNode) missing.push({ key: WORK_ORDER_NODE, value: this.view.currentNode });
-    if (missing.length) upsertSearchAttributes(missing);
+    searchMissingAttributes(this.input, this.view);
   }
 
   /** Waits for the next thing to act on, oldest message first; continues as new first when the history is long. */
@@ -221,25 +157,17 @@ export class WorkOrder {
 
   closed(kind: Ending['kind']): WorkOrderView {
     this.view.closedAt = new Date().toISOString();
-    workOrderEvents().add(1, { event: kind });
+    countWorkOrderEvent(kind);
     this.view.waitingFor = 'nothing: closed';
     this.view.status = kind;
     this.#updateSearchAttributes();
-    this.#showDetails();
-    return this.#snapshot();
+    showDetails(this.view);
+    return this.snapshot();
   }
 
-  /**
-   * The next run's search attributes: today's, and, once the run took the lean way, the patch in
-   * `TemporalChangeVersion`, which a continued run does not inherit. The next run carries the decision and
-   * asks no patch; the rollback that finds runs by their patch (docs/changing-workflows.md) finds it all the same.
-   */
+  /** The next run's search attributes: inherited as they are, unless this run took the lean way (see projections.ts). */
   nextRunSearchAttributes(): SearchAttributePair[] | undefined {
-    if (!this.#leanReports) return undefined; // as before 1.1.0
-    const attributes = workflowInfo().typedSearchAttributes;
-    const current = attributes.getAll().filter((pair) => pair.key.name !== CHANGE_VERSION.name);
-    const versions = attributes.get(CHANGE_VERSION) ?? [];
-    return [...current, { key: CHANGE_VERSION, value: versions.includes(LEAN_REPORTS) ? versions : [...versions, LEAN_REPORTS] }];
+    return this.#leanReports ? leanNextRunSearchAttributes() : undefined; // as before 1.1.0
   }
 
   carry(): CarriedState {
@@ -268,7 +196,7 @@ export class WorkOrder {
     return this.#awaitingOperator === step;
   }
 
-  /** Runs a TOP call that cancellation or the SLA's close cuts short if it comes while the call is in flight. */
+  /** Runs a TOP call that cancellation or the SLA's close cuts short if it comes while the call is in flight (see watches.ts). */
   async cutShortOnStop(call: () => Promise<void>): Promise<void> {
     const scope = new CancellationScope();
     this.#stoppableCall = scope;
@@ -277,6 +205,10 @@ export class WorkOrder {
     } finally {
       this.#stoppableCall = undefined;
     }
+  }
+
+  cutShortCallInFlight(): void {
+    this.#stoppableCall?.cancel();
   }
 
   stepSucceeded(step: StepName, node: string | undefined, once: boolean): void {
@@ -290,14 +222,14 @@ export class WorkOrder {
     const at = new Date().toISOString();
     this.view.lastError = { ...failure, step, at };
     this.#awaitingOperator = step;
-    workOrderEvents().add(1, { event: 'step_failed' });
+    countWorkOrderEvent('step_failed');
     this.#record({ step, node, at, outcome: 'failed', failure });
   }
 
   /** An operator chose to go on without the step: recorded with the reason, counted, never sent again. */
   stepSkipped(step: StepName, node: string | undefined, reason: string, once: boolean): void {
     if (once) this.#stepsDone.add(step);
-    workOrderEvents().add(1, { event: 'step_skipped' });
+    countWorkOrderEvent('step_skipped');
     log.warn('work order step skipped by an operator', { workOrderId: this.input.workOrderId, step, reason });
     this.#record({ step, node, at: new Date().toISOString(), outcome: 'skipped', skipReason: reason });
   }
@@ -311,44 +243,15 @@ export class WorkOrder {
 
   waitingFor(what: string): void {
     this.view.waitingFor = what;
-    this.#showDetails();
+    showDetails(this.view);
   }
 
   escalate(): void {
     this.view.escalatedAt = new Date().toISOString();
-    workOrderEvents().add(1, { event: 'escalated' });
+    countWorkOrderEvent('escalated');
     log.warn('work order passed its SLA deadline', { workOrderId: this.input.workOrderId, slaDeadline: this.view.slaDeadline });
     this.#refresh();
-    this.#showDetails();
-  }
-
-  /**
-   * One timer for the work order's life (a continued run starts it for what is left): it escalates
-   * wherever the work order stands — opening, open, waiting for an operator — and with `onBreach: close`
-   * asks for the close, which every wait before closing takes.
-   */
-  #watchSla(): void {
-    if (this.#slaDeadlineMs === undefined || this.view.escalatedAt !== undefined || this.closing) return;
-    void sleep(Math.max(this.#slaDeadlineMs - Date.now(), 1)).then(
-      () => {
-        if (this.closing) return;
-        this.escalate();
-        if (this.input.sla?.onBreach === 'close' && !this.inbox.ending) this.inbox.end({ kind: 'timed-out', at: Date.now() });
-      },
-      () => undefined, // cancelled with the workflow: closing takes over
-    );
-  }
-
-  /**
-   * One watch for the run's life, rather than one per call: the first stop (cancellation, the SLA's close)
-   * cuts the call in flight short. A stop between calls is taken by the waits and by runStep before a call.
-   */
-  #watchStop(): void {
-    if (this.closing) return;
-    void condition(() => this.inbox.stopRequested !== undefined).then(
-      () => this.#stoppableCall?.cancel(),
-      () => undefined, // cancelled with the workflow: the call in flight is cancelled with it
-    );
+    showDetails(this.view);
   }
 
   #enter(phase: Phase): void {
@@ -365,15 +268,13 @@ export class WorkOrder {
   }
 
   /** What the status query answers, and the workflow's result. */
-  #snapshot(): WorkOrderView {
+  snapshot(): WorkOrderView {
     return { ...this.view, progressPending: this.inbox.pending };
   }
 
   #historyIsLong(): boolean {
-    const info = workflowInfo();
     // The lean bound once this run has taken the lean way (or carried it): a 1.0 run replays with 1.0's.
-    const limit = this.input.historyEventLimit ?? HISTORY_EVENT_LIMIT[this.#leanReports ? 'lean' : '1.0'];
-    return info.continueAsNewSuggested || info.historyLength > limit;
+    return historyIsLong(this.#leanReports ? 'lean' : '1.0', this.input.historyEventLimit);
   }
 
   #record(record: StepRecord): void {
@@ -391,36 +292,8 @@ export class WorkOrder {
     else this.#updateSearchAttributes();
   }
 
-  /**
-   * The UI's "Current Details". Served by a query, never written to history, so replay is unaffected.
-   * Rendered where the work order starts to wait (`waitingFor`, and the SLA's escalation, which comes during
-   * a wait) and when it closes: once per workflow task, not once per change.
-   */
-  #showDetails(): void {
-    setCurrentDetails(currentDetails(this.view));
-  }
-
   #updateSearchAttributes(): void {
     this.#searchAttributesWithNextStep = false;
-    const current = workflowInfo().typedSearchAttributes;
-    const changes: SearchAttributeUpdatePair[] = [];
-    if (current.get(WORK_ORDER_STATUS) !== this.view.status) changes.push({ key: WORK_ORDER_STATUS, value: this.view.status });
-    if (current.get(WORK_ORDER_NODE) !== this.view.currentNode) changes.push({ key: WORK_ORDER_NODE, value: this.view.currentNode });
-    if (changes.length) upsertSearchAttributes(changes);
-  }
-}
-
-/**
- * The start input, validated as the client validates it (backends on other SDKs start work orders
- * directly), with defaults applied. Invalid input fails the workflow at once, naming the fields, before
- * anything is sent to TOP: a thrown plain error would instead retry the workflow task forever. A new work
- * order is held to today's rules; a continued run's input was accepted by its first run, under its rules.
- */
-export function startInput(raw: WorkOrderInputRaw, continued: boolean): WorkOrderInput {
-  try {
-    return parseWorkOrderInput(raw, () => !continued && patched(STRICT_INPUT));
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
-    throw error;
+    searchStatusAndNode(this.view);
   }
 }

@@ -4,8 +4,12 @@ import type { WorkOrderView } from '../work-order/view';
 import { closingNote } from './closing-note';
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
 import type { WorkOrderWorkflow } from './messages';
+import { startInput } from './start-input';
 import { topSteps, type TopSteps } from './top-steps';
-import { startInput, WorkOrder, type CarriedState, type Ending } from './work-order-state';
+import { watchSla, watchStop } from './watches';
+import type { CarriedState } from './carried-state';
+import type { Ending } from './inbox';
+import { WorkOrder } from './work-order-state';
 
 /**
  * One work order, from creation to its end, against TOP:
@@ -20,6 +24,11 @@ import { startInput, WorkOrder, type CarriedState, type Ending } from './work-or
 export async function workOrderWorkflow(raw: WorkOrderInputRaw, carried?: CarriedState): Promise<WorkOrderView> {
   const input = startInput(raw, carried !== undefined);
   const order = new WorkOrder(input, carried);
+  // What the work order reacts to: its messages (reports, completion, cancellation, an operator's retry or
+  // skip, the status query), its SLA deadline, and a stop that cuts the TOP call in flight short.
+  order.inbox.listen(() => order.snapshot());
+  watchSla(order);
+  watchStop(order);
   const steps = topSteps(order);
   try {
     const ending = order.closing ? order.inbox.ending! : await untilEnded(order, steps);
