@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { codecFromEnvironment, encryptingDataConverter } from './codec/aes-gcm-codec';
 import { forEachBounded } from './client/for-each-bounded';
 import { PerKeyLimit } from './client/per-key-limit';
+import { updateUntilProcessed } from './client/update-resend';
 import { fairnessKeyOf } from './work-order/priorities';
 import { defineWorkOrderSchemas, parseOrThrow, type CompletionRaw, type ProgressReportRaw, type WorkOrderInputRaw } from './work-order/schemas';
 import { DEFAULT_TASK_QUEUE, PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, workflowIdFor, workOrderIdOf, type ProgressRefusal } from './work-order/temporal-names';
@@ -291,27 +292,3 @@ export class WorkOrderClient {
     }
   }
 }
-
-/**
- * The server refuses, untyped, an Update the worker was handed but did not answer: seen for reports that
- * reach a run in the workflow task that continues it as new, and with more Updates to one work order in
- * flight than Temporal holds (see REPORTS_IN_FLIGHT_PER_WORK_ORDER). Never applied, it is sent again (the same
- * update id, so a report is applied once whatever happens).
- */
-async function updateUntilProcessed<T>(send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (attempt >= UPDATE_ATTEMPTS || !notProcessedByWorker(error)) throw error;
-      // Soon at first (the next run takes it at once), then backing off.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** (attempt - 1), 2_000)));
-    }
-  }
-}
-
-/** About 9 s in all: a busy work order's workflow tasks follow one another for a few seconds on a sale day. */
-const UPDATE_ATTEMPTS = 11;
-
-const notProcessedByWorker = (error: unknown): boolean =>
-  error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && !error.cause.type && /wasn't processed by worker/.test(error.cause.message);

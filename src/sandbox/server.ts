@@ -7,10 +7,12 @@ import { responseRootName, SIGN_METHODS, signTopRequest, type SignMethod } from 
 import { parseTopTime } from '../top/timestamp';
 import { idsIn, sandboxApis } from './apis';
 import { AppRateLimiter, faultsSchema, type Faults, type FaultsInput } from './faults';
-import { BodyTooLargeError, readBody } from '../http/read-body';
+import { BodyTooLargeError } from '../http/read-body';
 import { readParams } from './form';
 import { gatewayErrors, type GatewayError } from './gateway-errors';
 import { CallRecorder, type CallFilter, type RecordedCall } from './recorder';
+import { answerHostile } from './hostile-answers';
+import { readJson, sendJson, sendText } from './http';
 import { toXml } from './xml';
 
 export interface SessionGrant {
@@ -48,7 +50,6 @@ export const SANDBOX_DEFAULTS = {
   } as Record<string, SessionGrant>,
 };
 
-const ADMIN_BODY_BYTES = 1024 * 1024;
 
 const SYSTEM_PARAMS = new Set(['method', 'app_key', 'session', 'timestamp', 'v', 'sign_method', 'sign', 'format', 'simplify', 'partner_id', 'target_app_key']);
 
@@ -195,41 +196,13 @@ export class TopSandbox {
     const hostileId = ids.find((id) => Object.hasOwn(this.#faults.hostileAnswers, id));
     if (hostileId !== undefined) {
       this.recorder.add({ ...base, params: parsed.business, seller, outcome: 'hostile' });
-      return await this.#answerHostile(res, api, this.#faults.hostileAnswers[hostileId]!, { secret: this.#apps.get(params.app_key!)!, session: params.session ?? '' });
+      return await answerHostile(res, api, this.#faults.hostileAnswers[hostileId]!, { secret: this.#apps.get(params.app_key!)!, session: params.session ?? '' });
     }
     const failingId = ids.find((id) => this.#faults.businessErrorIds.includes(id));
     const outcome = failingId === undefined ? 'ok' : 'business-error';
     this.recorder.add({ ...base, params: parsed.business, seller, outcome });
     const body = failingId === undefined ? api.success() : api.businessFailure(`injected business failure for ${failingId}`);
     this.#send(res, format, responseRootName(api.method), body);
-  }
-
-  /** What a broken or hostile gateway might answer (Faults.hostileAnswers). */
-  async #answerHostile(res: ServerResponse, api: (typeof sandboxApis)[string], answer: Faults['hostileAnswers'][string], { secret, session }: { secret: string; session: string }): Promise<void> {
-    const echo = `${secret}|${session}`;
-    const root = responseRootName(api.method);
-    switch (answer) {
-      case 'echo-secrets':
-        return sendJson(res, 200, { error_response: { code: `15${echo}`, msg: `Remote service error ${echo}`, sub_code: `isv.${echo}`, sub_msg: `echo ${echo}`, request_id: echo } });
-      case 'echo-secrets-in-result':
-        return sendJson(res, 200, { [root]: { ...api.businessFailure(`echo ${echo}`), result_code: echo, request_id: echo, result: { success: false, error_code: echo, error_info: echo, error_message: echo } } });
-      case 'huge-message':
-        return sendText(res, 200, 'application/json;charset=UTF-8', `{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isv.huge-message","sub_msg":"${'\\ud800 lone surrogate, '.repeat(36_000)}"}}`);
-      case 'oversize-body':
-        return sendJson(res, 200, { [root]: { ...api.success(), padding: 'x'.repeat(3 * 1024 * 1024) } });
-      case 'drip-body': {
-        res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
-        const body = JSON.stringify({ [root]: api.success() }).padEnd(300, ' ');
-        for (const char of body) {
-          if (res.destroyed) return;
-          res.write(char);
-          await delay(200);
-        }
-        return void res.end();
-      }
-      case 'endless-ban':
-        return sendJson(res, 200, { error_response: { ...gatewayErrors.appCallLimited(99_999_999) } });
-    }
   }
 
   /**
@@ -314,25 +287,6 @@ export class TopSandbox {
 
 function chance(rate: number): boolean {
   return rate > 0 && Math.random() < rate;
-}
-
-/** Admin bodies are small JSON documents; anything unparsable becomes undefined and fails validation. */
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  try {
-    const text = (await readBody(req, ADMIN_BODY_BYTES)).toString('utf8');
-    return JSON.parse(text || '{}');
-  } catch {
-    return undefined;
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  sendText(res, status, 'application/json;charset=UTF-8', JSON.stringify(body));
-}
-
-function sendText(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
 }
 
 function sameText(a: string, b: string): boolean {

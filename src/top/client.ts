@@ -6,7 +6,7 @@ import { BanGate, heldBack } from './ban-gate';
 import { TopError } from './errors';
 import { Pacer, type BudgetShare } from './pacer';
 import { unwrapTopResponse } from './envelope';
-import { fitText } from './text';
+import { clean, redactSecrets } from './text';
 import { toWireParams, type TopParamValue } from './params';
 import { signTopRequest, type SignMethod } from './sign';
 import { formatTopTime } from './timestamp';
@@ -65,8 +65,6 @@ export const PARTNER_ID = 'taobao-work-orders-0.1';
 
 /** The longest answer read from the gateway: the three APIs answer a few hundred bytes. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
-/** The longest text kept from one field of TOP's answer (a message, a code, a request id). */
-export const MAX_TOP_TEXT = 500;
 /** What a TOP request id looks like (e.g. `16b5yc1y9nilr`). */
 const REQUEST_ID = /^[0-9A-Za-z]{1,64}$/;
 
@@ -281,21 +279,4 @@ function describeTransportError(error: unknown): string {
     return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
   }
   return String(error);
-}
-
-/**
- * Text from TOP made safe to keep: every secret replaced wherever it appears (TOP may echo what it was
- * sent), well-formed Unicode (Temporal's protobufs take nothing else), and at most MAX_TOP_TEXT long.
- */
-function clean(text: string, redact: (text: string) => string): string {
-  return fitText(redact(text).toWellFormed(), MAX_TOP_TEXT);
-}
-
-/** Replaces every occurrence of the given secrets; text from remote parties may echo what we sent. */
-function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let safe = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) safe = safe.split(secret).join('***');
-  }
-  return safe;
 }

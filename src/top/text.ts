@@ -12,3 +12,23 @@ export function fitText(text: string, max: number): string {
   if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end -= 1;
   return `${text.slice(0, end)}…`;
 }
+
+/** The longest text kept from one field of TOP's answer (a message, a code, a request id). */
+export const MAX_TOP_TEXT = 500;
+
+/**
+ * Text from TOP made safe to keep: every secret replaced wherever it appears (TOP may echo what it was
+ * sent), well-formed Unicode (Temporal's protobufs take nothing else), and at most MAX_TOP_TEXT long.
+ */
+export function clean(text: string, redact: (text: string) => string): string {
+  return fitText(redact(text).toWellFormed(), MAX_TOP_TEXT);
+}
+
+/** Replaces every occurrence of the given secrets; text from remote parties may echo what we sent. */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let safe = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) safe = safe.split(secret).join('***');
+  }
+  return safe;
+}

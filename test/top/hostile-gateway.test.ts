@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
 import { alimiProgressNotify, bcpushEventEmit, MAX_BAN_MS, rdcIdentificationCaseUpdate, TopError } from '../../src/top';
-import { MAX_TOP_TEXT } from '../../src/top/client';
+import { MAX_TOP_TEXT } from '../../src/top/text';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { SELLER_A_SESSION, SELLER_B_SESSION, sandboxClient, startSandbox } from '../helpers/sandbox';
 
