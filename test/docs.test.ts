@@ -1,6 +1,6 @@
 /**
- * The README is the front door: every page of docs/ is reachable from it, and no link in the manual points
- * at a file or a section that is not there.
+ * The README is the front door: every page of docs/ is reachable from it, no link or path in the manual
+ * points at a file or a section that is not there, and docs/testing.md says what every test file proves.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -28,6 +28,27 @@ describe('the manual', () => {
   it('reaches every page of docs/ from the README', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     for (const page of PAGES.filter((page) => page.startsWith('docs/'))) assert.ok(readme.includes(`](${page})`), `${page} is linked from the README`);
+  });
+
+  it('names only paths that exist', () => {
+    const missing: string[] = [];
+    for (const page of PAGES) {
+      const text = readFileSync(join(ROOT, page), 'utf8');
+      for (const [, path] of text.matchAll(/`((?:src|test|bench|docs|scripts|dev|deploy|packages|bin)\/[\w./-]*)`/g)) {
+        if (!existsSync(join(ROOT, path!))) missing.push(`${page}: ${path}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('says in docs/testing.md what every test file proves', () => {
+    const testing = readFileSync(join(ROOT, 'docs/testing.md'), 'utf8');
+    const named = new Set([...testing.matchAll(/`([^`]+)`/g)].map((match) => match[1]!));
+    const covered = (file: string) => named.has(file) || named.has(file.slice(file.lastIndexOf('/') + 1)) || named.has(`${dirname(file)}/*`);
+    const files = readdirSync(join(ROOT, 'test'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.test.ts'))
+      .map((file) => `test/${file}`);
+    assert.deepEqual(files.filter((file) => !covered(file)).sort(), []);
   });
 
   it('links only to files and sections that exist', () => {

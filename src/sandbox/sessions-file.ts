@@ -2,7 +2,11 @@ import { readFileSync, statSync, watchFile } from 'node:fs';
 import { z } from 'zod';
 import type { SessionGrant } from './server';
 
-/** The worker's TOP_SESSIONS_FILE: `{ "<seller>": "<session key>" }`. Read here on its own: the sandbox shares no code with the worker. */
+/**
+ * The worker's TOP_SESSIONS_FILE: `{ "<seller>": "<session key>" }`, read here on its own, not with the worker's
+ * reader. The sandbox does share the TOP module's API names, signing, timestamps and JSON parsing with the
+ * worker; TOP's published Node SDKs are checked against it (test/sandbox/published-clients.test.ts).
+ */
 const sessionsFile = z.record(z.string().min(1), z.string().min(1));
 
 /**

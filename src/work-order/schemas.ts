@@ -117,7 +117,7 @@ export function defineWorkOrderSchemas({ strict = true }: SchemaRules = {}) {
     sla: z.strictObject({ within: duration, onBreach: z.enum(['keep-waiting', 'close']).default('keep-waiting') }).optional(),
     /**
      * Continue-as-new once the history has this many events (the server's own suggestion also counts).
-     * The default, 40, keeps the replay of an evicted work order short (see work-order-state.ts); tests set
+     * The default (src/workflows/run-length.ts) keeps the replay of an evicted work order short; tests set
      * it otherwise. Leave it unset in production.
      */
     historyEventLimit: z.int().min(10).max(50_000).optional(),

@@ -87,8 +87,8 @@ export const configSchema = z.object({
   TOP_CONNECTIONS: positiveInt(64),
   TOP_WORK_ORDER_STATUS_CODES: statusCodes,
   /**
-   * Work orders kept in memory; beyond it, a work order is replayed from history when it next wakes.
-   * About 0.53 MB of live heap each (bench/results/workflow-heap.md): 1,000 fit the README's 1.5 GiB worker.
+   * Work orders kept in memory; beyond it, a work order is replayed from history when it next wakes. Each
+   * holds live heap (the README's summary, bench/results/workflow-heap.md): size the worker's heap with it.
    */
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt(1_000),
   /**
