@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { z } from 'zod';
+import { parseSessionsFile } from '../top/sessions-file';
 
 /** Where the worker finds a seller's TOP session key. Workflow inputs name the seller, never the key. */
 export interface SessionStore {
@@ -15,8 +15,6 @@ export class SessionNotFoundError extends Error {
     super(`no TOP session key for seller "${seller}" in the session store: the seller must authorize the app`);
   }
 }
-
-const sessionsFile = z.record(z.string().min(1), z.string().min(1, 'session key must not be empty'));
 
 /** How long a read of the file answers lookups before the file is checked for changes again. */
 export const SESSIONS_RECHECK_MS = 1_000;
@@ -123,10 +121,7 @@ export class FileSessionStore implements SessionStore {
     } catch {
       throw new Error(`TOP_SESSIONS_FILE ${this.path} is not valid JSON`);
     }
-    const parsed = sessionsFile.safeParse(json);
-    // Name the seller, never echo the file's content: it is full of secrets.
-    if (!parsed.success) throw new Error(`TOP_SESSIONS_FILE ${this.path} must map seller → session key (problem at "${parsed.error.issues[0]?.path.join('.')}")`);
-    return { mtimeMs, sessions: parsed.data };
+    return { mtimeMs, sessions: parseSessionsFile(this.path, json) };
   }
 
   #setProblem(problem: string | undefined): void {

@@ -5,6 +5,7 @@
  * CODEC_JWKS_URL) for the UI users' access tokens; CODEC_SERVER_PORT (8888), CODEC_SERVER_HOST
  * (127.0.0.1), CODEC_ALLOW_ORIGIN (http://localhost:8233, the UI).
  */
+import { describeIssues } from '../common/zod-issues';
 import { codecFromEnvironment } from './aes-gcm-codec';
 import { CodecAuth, codecAuthEnvironment } from './auth';
 import { CodecServer } from './server';
@@ -16,7 +17,7 @@ if (!codec) {
 }
 const authSettings = codecAuthEnvironment.safeParse(process.env);
 if (!authSettings.success) {
-  console.error(`invalid configuration:\n  ${authSettings.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('\n  ')}`);
+  console.error(`invalid configuration:\n  ${describeIssues(authSettings.error, { root: 'configuration', between: ' ' }).join('\n  ')}`);
   process.exit(2);
 }
 const auth = new CodecAuth(authSettings.data);

@@ -6,6 +6,7 @@
  * the built-in sessions and is followed when it changes.
  */
 import { z } from 'zod';
+import { describeIssues } from '../common/zod-issues';
 import { SANDBOX_DEFAULTS, TopSandbox } from './server';
 import { readSessionsFile, watchSessionsFile } from './sessions-file';
 
@@ -24,7 +25,7 @@ const env = z
   })
   .safeParse(process.env);
 if (!env.success) {
-  console.error(`invalid sandbox configuration: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  console.error(`invalid sandbox configuration: ${describeIssues(env.error).join('; ')}`);
   process.exit(2);
 }
 

@@ -8,6 +8,7 @@ import { parseTopTime } from '../top/timestamp';
 import { idsIn, sandboxApis } from './apis';
 import { AppRateLimiter, faultsSchema, type Faults, type FaultsInput } from './faults';
 import { BodyTooLargeError } from '../http/read-body';
+import { describeIssues } from '../common/zod-issues';
 import { readParams } from './form';
 import { gatewayErrors, type GatewayError } from './gateway-errors';
 import { CallRecorder, type CallFilter, type RecordedCall } from './recorder';
@@ -274,7 +275,7 @@ export class TopSandbox {
       const schema = route === 'PUT /admin/faults' ? faultsSchema : sessionUpdate;
       const parsed = schema.safeParse(body);
       if (!parsed.success) {
-        return sendJson(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
+        return sendJson(res, 400, { error: describeIssues(parsed.error, { root: '(body)' }).join('; ') });
       }
       if (route === 'PUT /admin/faults') return sendJson(res, 200, this.setFaults(parsed.data as Faults));
       const { session, seller, expired } = parsed.data as z.output<typeof sessionUpdate>;

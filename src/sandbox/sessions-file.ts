@@ -1,13 +1,6 @@
 import { readFileSync, statSync, watchFile } from 'node:fs';
-import { z } from 'zod';
+import { parseSessionsFile } from '../top/sessions-file';
 import type { SessionGrant } from './server';
-
-/**
- * The worker's TOP_SESSIONS_FILE: `{ "<seller>": "<session key>" }`, read here on its own, not with the worker's
- * reader. The sandbox does share the TOP module's API names, signing, timestamps and JSON parsing with the
- * worker; TOP's published Node SDKs are checked against it (test/sandbox/published-clients.test.ts).
- */
-const sessionsFile = z.record(z.string().min(1), z.string().min(1));
 
 /**
  * The sessions the sandbox accepts, from the same file the worker reads, as session key → seller. The
@@ -20,9 +13,7 @@ export function readSessionsFile(path: string): Record<string, SessionGrant> {
   } catch (error) {
     throw new Error(`TOP_SESSIONS_FILE ${path} cannot be read as JSON (${(error as NodeJS.ErrnoException).code ?? 'invalid JSON'})`);
   }
-  const parsed = sessionsFile.safeParse(json);
-  if (!parsed.success) throw new Error(`TOP_SESSIONS_FILE ${path} must map seller → session key (problem at "${parsed.error.issues[0]?.path.join('.')}")`);
-  return Object.fromEntries(Object.entries(parsed.data).map(([seller, session]) => [session, { seller }]));
+  return Object.fromEntries(Object.entries(parseSessionsFile(path, json)).map(([seller, session]) => [session, { seller }]));
 }
 
 /**

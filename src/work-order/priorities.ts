@@ -1,3 +1,5 @@
+import { utf8Length } from '../common/utf8';
+
 /**
  * Who gets the app's TOP quota first when calls are backlogged on the task queue (Temporal's task-queue
  * priority and fairness): pure data, shared by the workflow (activities) and the client (workflow tasks).
@@ -19,8 +21,6 @@ export const PROMOTED_AFTER_MS = 30_000;
 /** Temporal's limit on a fairness key. */
 const FAIRNESS_KEY_BYTES = 64;
 
-const encoder = new TextEncoder();
-
 /**
  * The seller's fairness key: the seller itself when it fits Temporal's 64 bytes (the common case, and what
  * an operator reads in task-queue config), else a prefix and a hash of the whole, still one key per seller.
@@ -28,11 +28,11 @@ const encoder = new TextEncoder();
  */
 export function fairnessKeyOf(seller: string): string {
   if (!seller.isWellFormed()) return fairnessKeyOf(seller.toWellFormed());
-  if (encoder.encode(seller).length <= FAIRNESS_KEY_BYTES) return seller;
+  if (utf8Length(seller) <= FAIRNESS_KEY_BYTES) return seller;
   const hash = fnv1a(seller).toString(16).padStart(8, '0');
   let prefix = '';
   for (const char of seller) {
-    if (encoder.encode(`${prefix}${char}~${hash}`).length > FAIRNESS_KEY_BYTES) break;
+    if (utf8Length(`${prefix}${char}~${hash}`) > FAIRNESS_KEY_BYTES) break;
     prefix += char;
   }
   return `${prefix}~${hash}`;

@@ -4,7 +4,10 @@
  */
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
-import { decimalId, passedSoFar } from './ids';
+import { passedSoFar } from '../common/decimal-id';
+import { describeIssues } from '../common/zod-issues';
+import { utf8Length } from '../common/utf8';
+import { decimalId } from './ids';
 
 /** Longest JSON text accepted for one node's business data; more belongs in the ISV's own storage. */
 export const MAX_NODE_DATA_BYTES = 8 * 1024;
@@ -183,12 +186,5 @@ export class InvalidInputError extends Error {
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new InvalidInputError(
-    what,
-    result.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(input)'}: ${issue.message}`),
-  );
-}
-
-function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
+  throw new InvalidInputError(what, describeIssues(result.error));
 }

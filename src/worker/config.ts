@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { codecFromEnvironment } from '../codec/aes-gcm-codec';
+import { describeIssues } from '../common/zod-issues';
 import { SIGN_METHODS } from '../top';
 import { DEFAULT_STATUS_CODES, WORK_ORDER_EVENT_KINDS, type WorkOrderStatusCodes } from '../work-order/events';
 import { DEFAULT_TASK_QUEUE } from '../work-order/temporal-names';
@@ -176,6 +177,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     return parsed.data;
   }
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  const problems = describeIssues(parsed.error, { root: 'configuration', between: ' ' });
   throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -5,6 +5,7 @@ import type { ProgressAck, WorkOrderView } from '../work-order/view';
 import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, skipSignal, statusQuery } from './messages';
 import { STRICT_INPUT } from './patches';
 import { acceptedProgressReport, signalPayload, validProgressReport } from './validation';
+import { utf8Length } from '../common/utf8';
 
 /** How a work order ends. */
 export type Ending =
@@ -195,6 +196,4 @@ function workOrderClosedFailure(workOrderId: string, ending: Ending['kind']): Ap
   });
 }
 
-const encoder = new TextEncoder();
-const utf8Length = (text: string): number => encoder.encode(text).length;
 const reportBytes = (report: ProgressReport): number => utf8Length(JSON.stringify(report));

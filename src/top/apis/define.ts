@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues } from '../../common/zod-issues';
 import type { TopCallOptions, TopClient } from '../client';
 import { classifyBusinessResult, TopError, TopInputError } from '../errors';
 import type { TopParamValue } from '../params';
@@ -58,9 +59,4 @@ export function defineTopApi<Req extends z.ZodType, Res extends z.ZodType>(defin
     });
   };
   return Object.assign(call, { definition });
-}
-
-/** `param.refund_id: must be a decimal id …`, one line per problem. */
-export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(input)'}: ${issue.message}`);
 }

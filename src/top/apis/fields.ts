@@ -1,18 +1,10 @@
 import { z } from 'zod';
+import { decimalId } from '../../common/decimal-id';
 import { jsonInteger } from '../json';
 import { formatTopTime, parseTopTime } from '../timestamp';
 
-/** 2^63 − 1 in digits: after the regex, a 19-digit id is in range exactly when it sorts at or below this. */
-const INT64_MAX_DIGITS = '9223372036854775807';
-
-/**
- * A 64-bit TOP id (order, sub-order, refund): a decimal string in our types, because a JavaScript
- * Number silently rounds anything above 2^53.
- */
-export const topId = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a decimal string (a Number would lose digits beyond 2^53)') })
-  .regex(/^[1-9]\d{0,18}$/, 'must be a positive decimal id of at most 19 digits')
-  .refine((id) => id.length < INT64_MAX_DIGITS.length || id <= INT64_MAX_DIGITS, 'exceeds the 64-bit id range');
+/** A 64-bit TOP id (order, sub-order, refund): a decimal string in our types (src/common/decimal-id.ts). */
+export const topId = decimalId();
 
 /** A topId written into a JSON parameter as a number, digit for digit. */
 export const topIdAsJsonNumber = topId.transform(jsonInteger);
