@@ -1,7 +1,7 @@
 import { workflowInfo } from '@temporalio/workflow';
-import type { ProgressReport, WorkOrderInput } from '../work-order/schemas';
+import type { WorkOrderInput } from '../work-order/schemas';
 import type { StepName, WorkOrderView } from '../work-order/view';
-import type { CarriedMessages, Ending } from './inbox';
+import type { CarriedMessages } from './inbox';
 
 /** What a run starts from: a new work order's first view, or what the run before it carried. */
 
@@ -22,8 +22,6 @@ export interface CarriedState extends CarriedMessages {
   /** A run before took the lean report path (1.1.0): this one takes it without asking `patched` again. */
   leanReports?: true;
 }
-
-export type NextEvent = { kind: 'progress'; report: ProgressReport; receivedAt: number } | { kind: 'end'; ending: Ending };
 
 /** A new work order's view, before anything is sent to TOP. */
 export function firstView(input: WorkOrderInput, slaDeadlineMs: number | undefined): WorkOrderView {

@@ -19,6 +19,9 @@ export interface QueuedProgress {
   receivedAt: number;
 }
 
+/** What the work order acts on next: the oldest report waiting to be sent, or its ending. */
+export type NextMessage = { kind: 'progress'; report: ProgressReport; receivedAt: number } | { kind: 'end'; ending: Ending };
+
 /** The messages a continued run takes over. */
 export interface CarriedMessages {
   inbox: QueuedProgress[];

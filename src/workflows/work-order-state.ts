@@ -4,8 +4,8 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import type { WorkOrderInput } from '../work-order/schemas';
 import type { StepFailure, StepName, StepRecord, WorkOrderStatus, WorkOrderView } from '../work-order/view';
 import { fairnessKeyOf } from '../work-order/priorities';
-import { firstView, type CarriedState, type NextEvent, type Phase } from './carried-state';
-import { Inbox, type Ending, type OperatorDecision } from './inbox';
+import { firstView, type CarriedState, type Phase } from './carried-state';
+import { Inbox, type Ending, type NextMessage, type OperatorDecision } from './inbox';
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
 import { historyIsLong } from './run-length';
 import { TopClock } from './top-clock';
@@ -68,7 +68,7 @@ export class WorkOrder {
   }
 
   /** Waits for the next thing to act on, oldest message first; continues as new first when the history is long. */
-  async nextEvent(): Promise<NextEvent> {
+  async nextMessage(): Promise<NextMessage> {
     this.waitingFor(this.view.escalatedAt ? 'completion (SLA passed)' : 'progress or completion');
     await condition(() => this.inbox.pending > 0 || this.inbox.ending !== undefined || this.#historyIsLong());
     if (this.#historyIsLong()) throw new ContinueAsNewRequested();

@@ -54,7 +54,7 @@ async function untilEnded(order: WorkOrder, steps: TopSteps): Promise<Ending> {
       order.opened();
     }
     for (;;) {
-      const next = await order.nextEvent();
+      const next = await order.nextMessage();
       if (next.kind === 'end') return next.ending;
       order.reachNode(next.report.node);
       if (input.alime) await steps.notifyAliMe(next.report.node, next.report.data, 'progress', next.receivedAt);
