@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Keep in step with docker-compose.yml (temporalio/server and temporalio/admin-tools tags).
-TEMPORAL_SERVER_VERSION=1.32.1
+TEMPORAL_SERVER_VERSION=1.32.2
 dir=.tools/temporal-server
 
 have() {

@@ -26,7 +26,7 @@ const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
 const compose = parse(composeText, { merge: true }) as { services: Record<string, Service> };
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const setupScript = readFileSync(join(ROOT, 'deploy/temporal/setup.sh'), 'utf8');
-/** A pinned version in one of our install scripts, e.g. TEMPORAL_SERVER_VERSION=1.32.1. */
+/** A pinned version in one of our install scripts, e.g. TEMPORAL_SERVER_VERSION=1.32.2. */
 const pinned = (script: string, name: string) => new RegExp(`^${name}=(\\S+)$`, 'm').exec(readFileSync(join(ROOT, 'scripts', script), 'utf8'))![1]!;
 
 interface Service {
@@ -118,6 +118,15 @@ describe('docker-compose.yml and the Dockerfile', () => {
     for (const real of ['TOP_APP_SECRET}', 'TOP_APP_KEY}', 'TOP_SESSIONS_FILE_ON_HOST']) assert.ok(!raw.includes(real), `the sandbox takes nothing of ${real}`);
     assert.ok(envOf(sandbox).TOP_SANDBOX_ADMIN_TOKEN!.length >= 16);
     assert.equal((compose.services.worker!.depends_on as Record<string, unknown>)['top-sandbox'], undefined, 'the worker runs without the sandbox');
+  });
+
+  it("keeps the sandbox out of the worker's image: a build target and an image of its own", () => {
+    assert.deepEqual(compose.services['top-sandbox']!.build, { context: '.', target: 'sandbox' });
+    assert.match(dockerfile, /^FROM \S+ AS sandbox$/m);
+    // The default target is the last stage: it copies the compiled code the sandbox was moved out of.
+    const lastStage = dockerfile.split(/^FROM /m).at(-1)!.replace(/^#.*$/gm, '');
+    assert.doesNotMatch(lastStage, /sandbox/);
+    assert.match(dockerfile, /mv dist\/src\/sandbox \/sandbox\//);
   });
 
   it('has the full stack: Temporal on PostgreSQL, its UI, set-up, worker, codec server, sandbox, Prometheus, Jaeger', () => {
@@ -233,7 +242,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
 
   it('tags the image it builds with the release version, the one package.json and the CHANGELOG name', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    for (const [name, service] of ours) assert.equal(service.image, `taobao-work-orders:${version}`, name);
+    for (const [name, service] of ours) assert.equal(service.image, name === 'top-sandbox' ? `taobao-work-orders-sandbox:${version}` : `taobao-work-orders:${version}`, name);
     assert.match(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'), new RegExp(`^## ${version.replaceAll('.', '\\.')} `, 'm'));
   });
 
