@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# `npm run bench`: every benchmark, one after the other (they would disturb each other side by side), then the
-# tables into bench/results/README.md. Numbers are only comparable within one run on one machine.
+# `npm run bench`: every scenario, one after the other (they would disturb each other side by side), then the
+# tables into bench/results/README.md; `npm run bench -- report-cost sale-day` runs only those. Numbers are
+# only comparable within one run on one machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ALL=(top-client end-to-end many-open rate-limit sale-day-fairness soak wake replay-cost cluster sale-day evicted-throughput report-cost)
+# Run by name only: heap snapshots by object kind, and a profile to run under `node --cpu-prof`.
+BY_NAME=(workflow-heap replay-profile)
+if [ $# -gt 0 ]; then selected=("$@"); else selected=("${ALL[@]}"); fi
+for bench in "${selected[@]}"; do
+  if [[ ! " ${ALL[*]} ${BY_NAME[*]} " == *" ${bench} "* ]]; then
+    echo "no scenario '${bench}'; the scenarios: ${ALL[*]} ${BY_NAME[*]}" >&2
+    exit 2
+  fi
+done
 bash scripts/install-temporal-cli.sh
-bash scripts/install-temporal-server.sh # benchmark 8 runs on the full server with PostgreSQL
-for bench in top-client end-to-end many-open rate-limit sale-day-fairness soak wake replay-cost cluster sale-day evicted-throughput report-cost; do
+bash scripts/install-temporal-server.sh # cluster and sale-day run on the full server with PostgreSQL
+for bench in "${selected[@]}"; do
   echo "== bench/${bench}.ts"
   node --import tsx "bench/${bench}.ts"
 done
