@@ -1,12 +1,12 @@
 /**
- * Benchmark 8: scale-out on the production topology. Ours (src/worker.ts against the TOP sandbox) with 1,
+ * `cluster`: scale-out on the production topology. Ours (src/worker.ts against the TOP sandbox) with 1,
  * 2 and 3 worker processes on one task queue, on the full Temporal server with PostgreSQL (dev/cluster,
  * set up as docker-compose.yml sets it up) and on the dev server, in one run, rounds alternating the
  * order. Per cell and round:
  * - throughput: N work orders (start, one progress Update, the completion signal, the result), 50 in flight;
  * - closing under load: N more, 50 in flight, each completed a second after its progress report; closing
  *   latency = the completion signal recorded by the server → the final 店小蜜 notification's activity
- *   started (from the histories, as benchmark 2).
+ *   started (from the histories, as `end-to-end`).
  * The scale-out ratio is a cell's throughput over the 1-worker figure on the same server. Everything —
  * server, PostgreSQL, workers, sandbox, this driver — shares the machine's cores, and that bounds it.
  */

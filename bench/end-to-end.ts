@@ -1,5 +1,5 @@
 /**
- * Benchmark 2: work orders end to end, ours against a baseline of the same shape in the same run.
+ * `end-to-end`: work orders end to end, ours against a baseline of the same shape in the same run.
  *
  * Two worker processes on one dev server: the baseline (bench/lib/baseline-worker.ts: a plain workflow
  * with the same name, messages, activity calls and interceptors, whose activities make the same TOP calls

@@ -1,5 +1,5 @@
 /**
- * Benchmark 3: worker memory per open work order, against a baseline of the same shape in the same run.
+ * `many-open`: worker memory per open work order, against a baseline of the same shape in the same run.
  *
  * Two worker processes, one after the other on the same dev server, each with a workflow cache of 500:
  * the baseline (bench/lib/baseline-worker.ts: the same messages, interceptors and activity calls, made as

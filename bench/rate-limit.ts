@@ -1,5 +1,5 @@
 /**
- * Benchmark 4: flow control under the TOP rate limit. The sandbox limits the app to N calls/s (code 7 and
+ * `rate-limit`: flow control under the TOP rate limit. The sandbox limits the app to N calls/s (code 7 and
  * a 2 s ban beyond it), counted in fixed one-second windows or, as a second case, over a sliding second.
  * 200 work orders are pushed through at once, each making 4 TOP calls, by 1 and by 3 worker processes on
  * one task queue, all with the same budget (TOP_CALLS_PER_SECOND, shared through TOP_WORKER_COUNT); three

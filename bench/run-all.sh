@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ALL=(top-client end-to-end many-open rate-limit sale-day-fairness soak wake replay-cost cluster sale-day evicted-throughput report-cost)
-# Run by name only: heap snapshots by object kind, and a profile to run under `node --cpu-prof`.
-BY_NAME=(workflow-heap replay-profile)
+# Run by name only: heap snapshots of the workflow thread by object kind.
+BY_NAME=(workflow-heap)
 if [ $# -gt 0 ]; then selected=("$@"); else selected=("${ALL[@]}"); fi
 for bench in "${selected[@]}"; do
   if [[ ! " ${ALL[*]} ${BY_NAME[*]} " == *" ${bench} "* ]]; then

@@ -1,5 +1,5 @@
 /**
- * Benchmark 5: soak. Work orders opened and closed continuously on one worker process (src/worker.ts,
+ * `soak`: soak. Work orders opened and closed continuously on one worker process (src/worker.ts,
  * workflow cache 500) until BENCH_SOAK_WORK_ORDERS (20,000) have been started, bounded by BENCH_SOAK_MINUTES
  * (25; on this machine 20,000 take about 18), with BENCH_SOAK_IN_FLIGHT (100) at a time. Each: start, one progress report
  * (Update), completion, result. The worker's RSS is sampled every 5 s; reported: the slope over the

@@ -1,5 +1,5 @@
 /**
- * Benchmark 1: our TOP client against the published Node TOP clients and a bare undici request carrying
+ * `top-client`: our TOP client against the published Node TOP clients and a bare undici request carrying
  * the same signed form (the ceiling), all calling the TOP sandbox (its own process, no injected latency),
  * interleaved round by round at concurrency 1, 16 and 64.
  *

@@ -1,5 +1,5 @@
 /**
- * Benchmark 6: waking an evicted work order. A progress report (the reportProgress Update, until it is
+ * `wake`: waking an evicted work order. A progress report (the reportProgress Update, until it is
  * accepted) to a work order still in the worker's cache, against one that was evicted and must be replayed
  * from its history first, for work orders that have had 20 and 500 reports before. Reported: the report's
  * latency and the worker's CPU per report (its process, the 店小蜜 call included, the same in both cases).

@@ -2,7 +2,7 @@
  * What workflows receive, validated against schemas built once per workflow thread and shared by all its
  * workflows. This is the bundle's preloaded module (see src/worker/workflow-bundle.ts): with reuseV8Context the
  * bundle's other modules are evaluated again for each workflow, and built there, the schemas (about 100 zod
- * objects with their internals, ~100 KiB) were held again by every cached work order (benchmark 7).
+ * objects with their internals, ~100 KiB) were held again by every cached work order (bench/results/workflow-heap.md).
  *
  * The SDK deep-freezes everything a preloaded module exports, and zod finishes each schema lazily on its
  * first use, which a frozen schema refuses: so the schemas live in this module's scope and only functions
