@@ -58,13 +58,16 @@ const SUBJECTS = {
 } as const;
 type Subject = keyof typeof SUBJECTS;
 
+/** Ours with another continue-as-new bound (its start input's `historyEventLimit`), to weigh the bound. */
+const HISTORY_EVENT_LIMIT = process.env.BENCH_HISTORY_EVENT_LIMIT ? Number(process.env.BENCH_HISTORY_EVENT_LIMIT) : undefined;
+
 async function measure(stack: BenchStack, subject: Subject, taskQueue: string, reports: number): Promise<Measured> {
   const worker = await SUBJECTS[subject](stack, taskQueue);
   const workOrders = stack.workOrders(taskQueue);
   const ids = Array.from({ length: WORK_ORDERS }, (_, i) => `${taskQueue}-${i}`);
   try {
     await pool(ids, 10, async (id) => {
-      await workOrders.start({ workOrderId: id, seller: 'seller-a', alime: { asyncCode: `ac-${id}` } });
+      await workOrders.start({ workOrderId: id, seller: 'seller-a', alime: { asyncCode: `ac-${id}` }, ...(HISTORY_EVENT_LIMIT ? { historyEventLimit: HISTORY_EVENT_LIMIT } : {}) });
       for (let i = 0; i < reports; i++) await workOrders.reportProgress(id, { progressId: `setup-${i}`, node: `node-${i % 7}` });
     });
     await sleep(3_000); // the last notifications finish
@@ -117,6 +120,8 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+  // A partial run or another bound: its rows are printed above, nothing is written.
+  if (process.env.BENCH_WAKE_SUBJECTS || HISTORY_EVENT_LIMIT) return console.log(JSON.stringify(rows));
   const line = (key: string) => {
     const r = ratios[key] as { latencyRatio: number; cpuRatio: number } | undefined;
     return r ? `${key}: evicted/cached ${r.latencyRatio.toFixed(1)}× in latency (p50), ${r.cpuRatio.toFixed(1)}× in worker CPU` : '';
