@@ -28,7 +28,9 @@ echo "temporal server: building go.temporal.io/server v${TEMPORAL_SERVER_VERSION
 rm -rf "$dir"
 mkdir -p "$dir/bin"
 # disable_grpc_modules leaves out gRPC's optional xDS/observability modules the server does not need.
-GOBIN="$PWD/$dir/bin" go install -tags disable_grpc_modules \
+# GOTOOLCHAIN=auto: when the server needs a newer Go than the machine's (1.32.2 wants 1.26.10), Go fetches
+# that toolchain from the module proxy instead of refusing.
+GOTOOLCHAIN=auto GOBIN="$PWD/$dir/bin" go install -tags disable_grpc_modules \
   "go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}" \
   "go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}"
 mv "$dir/bin/server" "$dir/temporal-server"
