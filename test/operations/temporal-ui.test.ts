@@ -46,9 +46,14 @@ describe('the Temporal UI shows work orders in business terms', { skip: CHROMIUM
   const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `temporal-ui-${name}.png`), fullPage: true });
 
   const listBy = async (query: string) => {
+    // The list has loaded when a row or the empty state is there. The UI's first load on a busy machine (the
+    // whole suite running) once never rendered within 30 s: it is loaded again once before the test fails.
+    const loaded = () => page.getByRole('link', { name: /^work-order-/ }).or(page.getByText(/No Workflows/i)).first().waitFor();
     await page.goto(`${ui}/workflows?query=${encodeURIComponent(query)}`);
-    // The list has loaded when a row or the empty state is there.
-    await page.getByRole('link', { name: /^work-order-/ }).or(page.getByText(/No Workflows/i)).first().waitFor();
+    await loaded().catch(async () => {
+      await page.reload();
+      await loaded();
+    });
   };
   const listed = async (workOrderId: string) => (await page.getByRole('link', { name: `work-order-${workOrderId}`, exact: true }).count()) > 0;
 
