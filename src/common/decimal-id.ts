@@ -1,14 +1,8 @@
 import { z } from 'zod';
+import { passedSoFar } from './zod-issues';
 
 /** 2^63 − 1 in digits: after the regex, a 19-digit id is in range exactly when it sorts at or below this. */
 const INT64_MAX_DIGITS = '9223372036854775807';
-
-/**
- * For a refinement that assumes the checks before it passed: zod runs refinements after a failed regex or
- * union too (those issues do not abort), and a refinement that throws on such a value throws out of the
- * parse, which in a workflow fails every workflow task instead of refusing the input.
- */
-export const passedSoFar = (payload: { issues: readonly unknown[] }): boolean => payload.issues.length === 0;
 
 /**
  * A 64-bit Taobao id (order, sub-order, refund): a decimal string, because a JavaScript Number silently

@@ -51,7 +51,6 @@ export const SANDBOX_DEFAULTS = {
   } as Record<string, SessionGrant>,
 };
 
-
 const SYSTEM_PARAMS = new Set(['method', 'app_key', 'session', 'timestamp', 'v', 'sign_method', 'sign', 'format', 'simplify', 'partner_id', 'target_app_key']);
 
 const sessionUpdate = z.strictObject({ session: z.string().min(1), seller: z.string().min(1), expired: z.boolean().default(false) });

@@ -4,8 +4,7 @@
  */
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
-import { passedSoFar } from '../common/decimal-id';
-import { describeIssues } from '../common/zod-issues';
+import { describeIssues, passedSoFar } from '../common/zod-issues';
 import { utf8Length } from '../common/utf8';
 import { decimalId } from './ids';
 

@@ -1,9 +1,8 @@
+/** What a run starts from: a new work order's first view, or what the run before it carried. */
 import { workflowInfo } from '@temporalio/workflow';
 import type { WorkOrderInput } from '../work-order/schemas';
 import type { StepName, WorkOrderView } from '../work-order/view';
 import type { CarriedMessages } from './inbox';
-
-/** What a run starts from: a new work order's first view, or what the run before it carried. */
 
 /** Where the work order is in its life: a continued run picks up in the same phase. */
 export type Phase = 'opening' | 'open' | 'closing';

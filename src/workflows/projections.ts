@@ -1,3 +1,7 @@
+/**
+ * How the work order shows outside its state: search attributes (each write a visibility write), the UI's
+ * Current Details, the lifecycle metric. The state decides when; this module writes.
+ */
 import { metricMeter, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { defineSearchAttributeKey, type MetricCounter, type SearchAttributePair, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { WorkOrderInput } from '../work-order/schemas';
@@ -5,11 +9,6 @@ import type { WorkOrderView } from '../work-order/view';
 import { currentDetails } from './current-details';
 import { LEAN_REPORTS } from './patches';
 import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
-
-/**
- * How the work order shows outside its state: search attributes (each write a visibility write), the UI's
- * Current Details, the lifecycle metric. The state decides when; this module writes.
- */
 
 export type WorkOrderEvent = 'started' | 'escalated' | 'step_failed' | 'step_skipped' | 'completed' | 'cancelled' | 'timed-out';
 

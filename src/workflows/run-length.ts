@@ -8,7 +8,9 @@ import { workflowInfo } from '@temporalio/workflow';
  * workflow task and about seven events) a run takes about fifteen: Updates that arrive as a run continues as
  * new wait for the next one, and at five reports a run the Update p99 was 1.7–2.0 s, against 0.4 s at fifteen
  * (bench/results/report-cost.md; the benchmark's `BENCH_HISTORY_EVENT_LIMIT` weighs other bounds). A work
- * order of 20 reports is two runs in the UI.
+ * order of 20 reports is two runs in the UI. The other side: an evicted report to a run near the bound replays
+ * all of it, about twice the worker CPU of one early in its run (bench/results/wake.md). The trade-off is open:
+ * docs/cluster-and-sizing.md; changing a bound changes when runs continue as new, so it takes a patch.
  */
 const HISTORY_EVENT_LIMIT = { '1.0': 40, lean: 100 } as const;
 
