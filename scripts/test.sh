@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install-temporal-cli.sh
 # The full server for the cluster tests (test/cluster); without Go they are skipped and say why.
 bash scripts/install-temporal-server.sh || echo "test: no Temporal server built; the cluster tests will be skipped" >&2
+# Temporal's time-skipping test server (test/time-skipping); without Java and Maven those tests are skipped.
+bash scripts/install-time-skipping-server.sh || echo "test: no time-skipping server installed; the time-skipping tests will be skipped" >&2
 # promtool for the alert rules' unit tests (test/operations/alerts.test.ts); without Go they are skipped.
 bash scripts/install-promtool.sh
 # The published Node TOP clients, for the sandbox's test against them (their own folder, scripts ignored).

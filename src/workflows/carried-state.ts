@@ -20,6 +20,8 @@ export interface CarriedState extends CarriedMessages {
   lastTopTime: number;
   /** A run before took the lean report path (1.1.0): this one takes it without asking `patched` again. */
   leanReports?: true;
+  /** A run before took SHORTER_RUNS (1.2.0): this one continues as new at today's bound without asking again. */
+  shorterRuns?: true;
 }
 
 /** A new work order's view, before anything is sent to TOP. */

@@ -19,3 +19,12 @@ export const STRICT_INPUT = 'strict-input';
  * continued runs, so they record no marker.
  */
 export const LEAN_REPORTS = 'lean-reports';
+
+/**
+ * 1.2.0: the lean way (LEAN_REPORTS) with shorter runs: a run continues as new past 60 events rather than 100
+ * (run-length.ts), so a report to an evicted work order replays less. Asked where LEAN_REPORTS was, and first:
+ * a new work order records this marker alone, a 1.1 history answers no and takes LEAN_REPORTS as recorded. A
+ * run continued from a lean 1.1 run asks as it begins. A run that took it carries the answer into its
+ * continued runs, so they record no marker.
+ */
+export const SHORTER_RUNS = 'shorter-runs';

@@ -7,7 +7,6 @@ import { defineSearchAttributeKey, type MetricCounter, type SearchAttributePair,
 import type { WorkOrderInput } from '../work-order/schemas';
 import type { WorkOrderView } from '../work-order/view';
 import { currentDetails } from './current-details';
-import { LEAN_REPORTS } from './patches';
 import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
 
 export type WorkOrderEvent = 'started' | 'escalated' | 'step_failed' | 'step_skipped' | 'completed' | 'cancelled' | 'timed-out';
@@ -46,15 +45,15 @@ export function searchMissingAttributes(input: WorkOrderInput, view: WorkOrderVi
 const CHANGE_VERSION = defineSearchAttributeKey('TemporalChangeVersion', 'KEYWORD_LIST');
 
 /**
- * A lean run's next run's search attributes: today's, and the patch in `TemporalChangeVersion`, which a
- * continued run does not inherit. The next run carries the decision and asks no patch; the rollback that
- * finds runs by their patch (docs/changing-workflows.md) finds it all the same.
+ * A lean run's next run's search attributes: today's, and in `TemporalChangeVersion` the patch this run took
+ * or carried, which a continued run does not inherit. The next run carries the decision and asks no patch;
+ * the rollback that finds runs by their patch (docs/changing-workflows.md) finds it all the same.
  */
-export function leanNextRunSearchAttributes(): SearchAttributePair[] {
+export function nextRunSearchAttributes(patch: string): SearchAttributePair[] {
   const attributes = workflowInfo().typedSearchAttributes;
   const current = attributes.getAll().filter((pair) => pair.key.name !== CHANGE_VERSION.name);
   const versions = attributes.get(CHANGE_VERSION) ?? [];
-  return [...current, { key: CHANGE_VERSION, value: versions.includes(LEAN_REPORTS) ? versions : [...versions, LEAN_REPORTS] }];
+  return [...current, { key: CHANGE_VERSION, value: versions.includes(patch) ? versions : [...versions, patch] }];
 }
 
 /**

@@ -12,7 +12,7 @@ import { workflowInfo } from '@temporalio/workflow';
  * all of it, about twice the worker CPU of one early in its run (bench/results/wake.md). The trade-off is open:
  * docs/cluster-and-sizing.md; changing a bound changes when runs continue as new, so it takes a patch.
  */
-const HISTORY_EVENT_LIMIT = { '1.0': 40, lean: 100 } as const;
+const HISTORY_EVENT_LIMIT = { '1.0': 40, '1.1': 100, '1.2': 60 } as const;
 
 /** Whether the run should continue as new: its history is past the bound, or the server suggests it. */
 export function historyIsLong(path: keyof typeof HISTORY_EVENT_LIMIT, override?: number): boolean {

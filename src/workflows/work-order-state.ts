@@ -9,8 +9,8 @@ import { Inbox, type Ending, type NextMessage, type OperatorDecision } from './i
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
 import { historyIsLong } from './run-length';
 import { TopClock } from './top-clock';
-import { LEAN_REPORTS } from './patches';
-import { countWorkOrderEvent, leanNextRunSearchAttributes, searchMissingAttributes, searchStatusAndNode, showDetails } from './projections';
+import { LEAN_REPORTS, SHORTER_RUNS } from './patches';
+import { countWorkOrderEvent, nextRunSearchAttributes, searchMissingAttributes, searchStatusAndNode, showDetails } from './projections';
 
 const STEPS_KEPT = 50;
 
@@ -33,6 +33,8 @@ export class WorkOrder {
   #stoppableCall: CancellationScope | undefined;
   /** Whether this run sends reports the lean way (see `leanReports`): decided once, on first use. */
   #leanReports: boolean | undefined;
+  /** Whether a lean run continues as new at today's bound (SHORTER_RUNS) or at 1.1's: decided with `leanReports`. */
+  #shorterRuns: boolean | undefined;
 
   constructor(
     readonly input: WorkOrderInput,
@@ -43,6 +45,8 @@ export class WorkOrder {
     this.#awaitingOperator = carried?.awaitingOperator;
     this.#clock = new TopClock(carried?.lastTopTime);
     this.#leanReports = carried?.leanReports;
+    // A run continued from a lean 1.1 run asks as it begins; any other run where it decides the lean way.
+    this.#shorterRuns = carried?.shorterRuns ?? (carried?.leanReports ? patched(SHORTER_RUNS) : undefined);
     this.#slaDeadlineMs = carried ? carried.slaDeadlineMs : input.sla ? Date.now() + msToNumber(input.sla.within) : undefined;
     this.view = carried?.view ?? firstView(input, this.#slaDeadlineMs);
     if (!carried) countWorkOrderEvent('started');
@@ -113,7 +117,12 @@ export class WorkOrder {
    * which way it went; a run that started lean carries the answer.
    */
   get leanReports(): boolean {
-    return (this.#leanReports ??= patched(LEAN_REPORTS));
+    if (this.#leanReports === undefined) {
+      // Today's path (SHORTER_RUNS) is the lean way with shorter runs, one marker; a 1.1 history took the lean way alone.
+      this.#shorterRuns = patched(SHORTER_RUNS);
+      this.#leanReports = this.#shorterRuns || patched(LEAN_REPORTS);
+    }
+    return this.#leanReports;
   }
 
   /**
@@ -167,7 +176,8 @@ export class WorkOrder {
 
   /** The next run's search attributes: inherited as they are, unless this run took the lean way (see projections.ts). */
   nextRunSearchAttributes(): SearchAttributePair[] | undefined {
-    return this.#leanReports ? leanNextRunSearchAttributes() : undefined; // as before 1.1.0
+    if (!this.#leanReports) return undefined; // as before 1.1.0
+    return nextRunSearchAttributes(this.#shorterRuns ? SHORTER_RUNS : LEAN_REPORTS);
   }
 
   carry(): CarriedState {
@@ -180,6 +190,7 @@ export class WorkOrder {
       slaDeadlineMs: this.#slaDeadlineMs,
       lastTopTime: this.#clock.last,
       leanReports: this.#leanReports || undefined,
+      shorterRuns: this.#shorterRuns || undefined,
     };
   }
 
@@ -273,8 +284,9 @@ export class WorkOrder {
   }
 
   #historyIsLong(): boolean {
-    // The lean bound once this run has taken the lean way (or carried it): a 1.0 run replays with 1.0's.
-    return historyIsLong(this.#leanReports ? 'lean' : '1.0', this.input.historyEventLimit);
+    // Each run keeps the bound its history was recorded under: 1.0's until it takes the lean way, then 1.1's
+    // or, with SHORTER_RUNS, today's.
+    return historyIsLong(!this.#leanReports ? '1.0' : this.#shorterRuns ? '1.2' : '1.1', this.input.historyEventLimit);
   }
 
   #record(record: StepRecord): void {

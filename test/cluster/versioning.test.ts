@@ -1,7 +1,7 @@
 /**
  * A rolling deploy of changed workflow code with Worker Versioning, on the full server with PostgreSQL, as
  * docs/changing-workflows.md tells an operator to do it: build A (the 1.0.1 release's workflows, taken from
- * its commit) is current; build B (today's code, whose change is the lean-reports patch) starts, is ramped,
+ * its commit) is current; build B (today's code, whose change is the shorter-runs patch) starts, is ramped,
  * made current; A is stopped; then B is rolled back to A. The deploy commands are the documented
  * `temporal worker deployment` commands.
  */
@@ -20,7 +20,7 @@ import { WorkOrderClient, workflowIdFor } from '../../src/client';
 import { TopSandbox } from '../../src/sandbox/server';
 import { createWorker } from '../../src/worker';
 import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
-import { LEAN_REPORTS } from '../../src/workflows/patches';
+import { SHORTER_RUNS } from '../../src/workflows/patches';
 import { patchIdsOf } from '../helpers/histories';
 import { releasedSkipReason, releasedWorkflowBundle } from '../helpers/released';
 import { clusterSkipReason, startTestCluster } from '../helpers/cluster';
@@ -32,7 +32,7 @@ type History = temporal.api.history.v1.IHistory;
 const DEPLOYMENT = 'taobao-work-orders';
 const [BUILD_A, BUILD_B] = ['1.0.1', '1.1.0'] as const;
 /** Build B's change: its patch. */
-const BUILD_B_CHANGE = LEAN_REPORTS;
+const BUILD_B_CHANGE = SHORTER_RUNS;
 
 /** The build that completed each workflow task of a run, in order. */
 function buildsOf(history: History): string[] {

@@ -13,8 +13,9 @@ export const HISTORIES_DIR = resolve(__dirname, '../histories');
  * new code; every generation keeps replaying until docs/changing-workflows.md's lifecycle retires it.
  * `-1.0.1`: recorded under the `strict-input` patch (its marker only where refused input took it).
  * `-1.1.0`: recorded under the `lean-reports` patch (its marker once per work order, in the first run).
+ * `-1.2.0`: recorded under the `shorter-runs` patch (the same, in `lean-reports`' place).
  */
-export const HISTORY_GENERATIONS = ['', '-1.0.1', '-1.1.0'] as const;
+export const HISTORY_GENERATIONS = ['', '-1.0.1', '-1.1.0', '-1.2.0'] as const;
 const CURRENT_GENERATION = HISTORY_GENERATIONS.at(-1)!;
 
 /**

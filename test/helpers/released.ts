@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 const REPO = resolve(__dirname, '../..');
 
 /** Released builds of the workflow, by version: the commit each was released from. */
-export const RELEASES = { '1.0.1': 'a26b81e0598a7852768e25493c316fdaaa33e6b4' } as const;
+export const RELEASES = { '1.0.1': 'a26b81e0598a7852768e25493c316fdaaa33e6b4', '1.1.1': '8954215369a46ccfe936a33d8d619fa3cb4f807a' } as const;
 
 /** Why the released code cannot be read here (a shallow clone without the release's commit), or undefined. */
 export function releasedSkipReason(version: keyof typeof RELEASES): string | undefined {

@@ -113,10 +113,10 @@ describe('the work-order workflow, on a real Temporal server against the TOP san
     const events = await historyOf(id);
     const firstTask = events.indexOf('workflowTaskCompleted');
     assert.deepEqual(events.slice(firstTask + 1, events.indexOf('schedule emitWorkOrderEvent') + 1), ['schedule emitWorkOrderEvent'], 'the first task only emits the creation event');
-    // The task that ends opening asks the lean-reports patch once, tells 店小蜜 the first node and indexes `open`.
+    // The task that ends opening asks today's report-path patch once, tells 店小蜜 the first node and indexes `open`.
     const openingEnded = events.indexOf('workflowTaskCompleted', events.indexOf('schedule updateIdentificationCase'));
-    assert.deepEqual(events.slice(openingEnded + 1, openingEnded + 5), ['patch lean-reports', 'upsert TemporalChangeVersion', 'local notifyAliMe', 'upsert WorkOrderStatus']);
-    assert.deepEqual(events.filter((event) => event.startsWith('patch')), ['patch lean-reports'], 'one patch marker in the work order’s life');
+    assert.deepEqual(events.slice(openingEnded + 1, openingEnded + 5), ['patch shorter-runs', 'upsert TemporalChangeVersion', 'local notifyAliMe', 'upsert WorkOrderStatus']);
+    assert.deepEqual(events.filter((event) => event.startsWith('patch')), ['patch shorter-runs'], 'one patch marker in the work order’s life');
     // Each report: one workflow task, its Update and one local activity; no activity task, no search write.
     const reports = events.slice(events.indexOf('upsert WorkOrderStatus', openingEnded) + 1, events.indexOf('workflowExecutionSignaled'));
     assert.deepEqual(

@@ -8,7 +8,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { createTracing } from '../../src/worker/tracing';
 import { bundleWorkOrderWorkflows } from '../../src/worker/workflow-bundle';
-import { LEAN_REPORTS } from '../../src/workflows/patches';
+import { LEAN_REPORTS, SHORTER_RUNS } from '../../src/workflows/patches';
 import { HISTORIES_DIR, HISTORY_GENERATIONS, patchIdsOf } from '../helpers/histories';
 import { installQuietRuntime } from '../helpers/temporal';
 
@@ -36,6 +36,10 @@ const SINCE: Readonly<Record<string, (typeof HISTORY_GENERATIONS)[number]>> = {
   'strict-input-signal-refused': '-1.0.1',
   'report-by-activity-after-local-failure': '-1.1.0',
   'reports-without-fairness-key': '-1.1.0',
+  'runs-of-60-events-first-run': '-1.2.0',
+  'runs-of-60-events-last-run': '-1.2.0',
+  'continued-from-1.1-first-run': '-1.2.0',
+  'continued-from-1.1-next-run': '-1.2.0',
 };
 const REQUIRED = HISTORY_GENERATIONS.flatMap((generation, index) =>
   [...SCENARIOS, ...Object.keys(SINCE)].filter((name) => HISTORY_GENERATIONS.indexOf(SINCE[name] ?? '') <= index).map((name) => `${name}${generation}`),
@@ -80,6 +84,14 @@ describe('replay: today’s workflow code replays every recorded run', async () 
     const firstRunsWithReports = ['happy-path', 'no-identification-case', 'cancelled', 'sla-escalation', 'permanent-failure-then-retry', 'continue-as-new-first-run', 'opening-retried-while-progress-arrived', ...since('-1.1.0')];
     for (const name of firstRunsWithReports) assert.deepEqual(patches(`${name}-1.1.0`), [LEAN_REPORTS], name);
     assert.deepEqual(patches('continue-as-new-last-run-1.1.0'), [], 'the continued run asks no patch');
+  });
+
+  it('the 1.2.0 recordings took the shorter-runs patch in lean-reports’ place, once in a work order’s life; a run continued from 1.1 asks it as it begins', () => {
+    const firstRunsWithReports = ['happy-path', 'no-identification-case', 'cancelled', 'sla-escalation', 'permanent-failure-then-retry', 'continue-as-new-first-run', 'opening-retried-while-progress-arrived', 'report-by-activity-after-local-failure', 'reports-without-fairness-key', 'runs-of-60-events-first-run'];
+    for (const name of firstRunsWithReports) assert.deepEqual(patches(`${name}-1.2.0`), [SHORTER_RUNS], name);
+    for (const name of ['continue-as-new-last-run', 'runs-of-60-events-last-run']) assert.deepEqual(patches(`${name}-1.2.0`), [], `${name}: the continued run asks no patch`);
+    assert.deepEqual(patches('continued-from-1.1-first-run-1.2.0'), [LEAN_REPORTS], 'begun by 1.1.1');
+    assert.deepEqual(patches('continued-from-1.1-next-run-1.2.0'), [SHORTER_RUNS]);
   });
 
   for (const { name, history } of histories) {

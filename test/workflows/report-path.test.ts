@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
 import { WORK_ORDER_WORKFLOW_TYPE } from '../../src/workflows/messages';
 import { fairnessKeyOf } from '../../src/work-order/priorities';
-import { LEAN_REPORTS } from '../../src/workflows/patches';
+import { SHORTER_RUNS } from '../../src/workflows/patches';
 import { ALIMI_PROGRESS_NOTIFY } from '../../src/top';
 import { eventsOf, saveHistory } from '../helpers/histories';
 import { eventually, startStack } from '../helpers/stack';
@@ -109,7 +109,7 @@ describe('the report path: a local activity first, a regular activity when that 
     assert.equal(all.filter((event) => event === 'local notifyAliMe').length, 7, 'the first node, five reports, the final node');
     assert.deepEqual(notified(id), ['notify:accepted', 'notify:node-1', 'notify:node-2', 'notify:node-3', 'notify:node-4', 'notify:node-5', 'notify:completed!']);
     // Every run, the continued ones too, is found by the patch, as a rollback looks for them (docs/changing-workflows.md).
-    const query = `WorkflowId = "${workflowIdFor(id)}" AND TemporalChangeVersion = "${LEAN_REPORTS}"`;
+    const query = `WorkflowId = "${workflowIdFor(id)}" AND TemporalChangeVersion = "${SHORTER_RUNS}"`;
     assert.equal((await env.client.workflow.count(query)).count, runs.length);
   });
 

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { eventually } from '../helpers/stack';
+import { startTimeSkippingStack, timeSkippingSkipReason } from '../helpers/time-skipping';
+import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
+
+let refunds = 0;
+/** An identification case whose refund id is this test's alone: sandbox faults aimed at it hit only the case's calls. */
+function uniqueCase() {
+  refunds += 1;
+  const refundId = `${process.pid}${String(refunds).padStart(6, '0')}`;
+  return { identification: { detailOrderId: '194467217119131', refundId }, caseFault: refundId };
+}
+
+/**
+ * Waits measured in days and weeks (time-skipping server): a work order that waits for an operator keeps
+ * waiting, quietly, for as long as it takes, and TOP calls give up after their hour of retries rather than
+ * retrying forever.
+ */
+describe('waiting for an operator, for days (time-skipping server)', { skip: timeSkippingSkipReason() }, async () => {
+  const { env, client, sandbox } = await startTimeSkippingStack();
+
+  const statusWhere = async (id: string, what: string, holds: (view: Awaited<ReturnType<typeof client.status>>) => boolean) =>
+    await eventually(async () => {
+      const view = await client.status(id);
+      return holds(view) ? view : undefined;
+    }, `${id}: ${what}`);
+
+  it('a refused step waits 30 days for an operator without calling TOP again; the SLA escalates it meanwhile; the retry carries it through', async () => {
+    const id = newWorkOrderId('WO-TS-WAIT');
+    const { identification, caseFault } = uniqueCase();
+    sandbox.setFaults({ businessErrorIds: [caseFault] }); // AliGenius refuses the case: an operator must decide
+    try {
+      await client.start(fullWorkOrder(id, { identification, sla: { within: '7d', onBreach: 'keep-waiting' } }));
+      await statusWhere(id, 'failed', (view) => view.status === 'failed');
+      await env.sleep('30d');
+      const waiting = await statusWhere(id, 'escalated, still waiting', (view) => view.escalatedAt !== undefined);
+      assert.equal(waiting.lastError?.step, 'open-case');
+      assert.match(waiting.waitingFor, /^operator retry or skip of open-case/);
+      assert.equal(callsFor(sandbox, id, 'business-error').length, 1, 'one refusal in 30 days: no retries behind the operator’s back');
+    } finally {
+      sandbox.setFaults({});
+    }
+    await client.retry(id);
+    await statusWhere(id, 'case opened', (view) => view.onTop.case === 'yes');
+    await client.complete(id, { resultMessage: 'a month late' });
+    assert.equal((await client.result(id)).status, 'completed');
+    assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:completed!', 'case:2', 'emit:completed']);
+  });
+
+  it('through a TOP outage of hours a call retries for its hour, backing off to once a minute, then waits for an operator', async () => {
+    const id = newWorkOrderId('WO-TS-OUTAGE');
+    const { identification, caseFault } = uniqueCase();
+    sandbox.setFaults({ flakyIds: [caseFault], flakyRate: 1 }); // every call to open the case fails as a transient error
+    try {
+      const failedCalls = () => sandbox.calls({ outcome: 'isp-error' }).filter((call) => belongsTo(call, id)).length;
+      await client.start(fullWorkOrder(id, { identification }));
+      await eventually(() => (failedCalls() > 0 ? true : undefined), `${id}: first failed call`);
+      await env.sleep('3h');
+      const failed = await statusWhere(id, 'failed after its hour', (view) => view.status === 'failed');
+      assert.equal(failed.lastError?.step, 'open-case');
+      const attempts = failedCalls();
+      // 1, 2, 4 … 32 s, then a minute apart: about 60 in an hour; none after it.
+      assert.ok(attempts >= 50 && attempts <= 70, `${attempts} attempts`);
+      await env.sleep('1d');
+      assert.equal(failedCalls(), attempts, 'no call while it waits for the operator');
+    } finally {
+      sandbox.setFaults({});
+    }
+    await client.retry(id);
+    await statusWhere(id, 'case opened', (view) => view.onTop.case === 'yes');
+    await client.complete(id, { resultMessage: 'after the outage' });
+    assert.equal((await client.result(id)).status, 'completed');
+  });
+});
