@@ -4,7 +4,7 @@
 # only comparable within one run on one machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ALL=(top-client end-to-end many-open rate-limit sale-day-fairness soak wake replay-cost cluster sale-day evicted-throughput report-cost run-length)
+ALL=(top-client end-to-end many-open rate-limit sale-day-fairness soak wake replay-cost cluster sale-day report-cost run-length)
 # Run by name only: heap snapshots of the workflow thread by object kind.
 BY_NAME=(workflow-heap)
 if [ $# -gt 0 ]; then selected=("$@"); else selected=("${ALL[@]}"); fi

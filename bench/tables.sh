@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
   echo
   echo "Produced by \`npm run bench\`; the JSON files beside this one hold the raw figures and the machine."
   echo
-  for bench in top-client end-to-end many-open rate-limit sale-day-fairness sale-day-fairness-slots soak wake replay-cost workflow-heap many-open-heap-limit cluster sale-day evicted-throughput report-cost report-cost-cluster; do [ -f "bench/results/${bench}.md" ] && cat "bench/results/${bench}.md"; echo; done
+  for bench in top-client end-to-end many-open rate-limit sale-day-fairness sale-day-fairness-slots soak wake replay-cost workflow-heap many-open-heap-limit cluster sale-day report-cost report-cost-cluster run-length run-length-cluster; do [ -f "bench/results/${bench}.md" ] && cat "bench/results/${bench}.md"; echo; done
 } > bench/results/README.md
 echo "tables: bench/results/README.md"

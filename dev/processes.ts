@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { devServerDynamicConfig, temporalCliPath } from './temporal-server';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../src/work-order/search-attributes';
 
 const ROOT = resolve(__dirname, '..');
 

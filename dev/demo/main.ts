@@ -15,7 +15,7 @@ import { WorkOrderClient } from '../../src/client';
 import { loadConfig } from '../../src/worker/config';
 import { SANDBOX_DEFAULTS, TopSandbox } from '../../src/sandbox/server';
 import type { RecordedCall } from '../../src/sandbox/recorder';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/work-order/search-attributes';
 import type { WorkOrderView } from '../../src/work-order/view';
 import { createWorker } from '../../src/worker';
 import { startLocalTemporal } from '../temporal-server';

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { parseOrThrow } from '../work-order/schemas';
 import { workOrderIdOf } from '../work-order/temporal-names';
 import { FINAL_STATUSES, workOrderStatus } from '../work-order/view';
-import { WORK_ORDER_WORKFLOW_TYPE } from '../workflows/messages';
-import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from '../workflows/search-attributes';
+import { WORK_ORDER_WORKFLOW_TYPE } from '../work-order/messages';
+import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from '../work-order/search-attributes';
 import type { OpenWorkOrderCount, RunningWorkOrderCount, WorkOrderSummary } from './answers';
 
 const WORK_ORDERS = `WorkflowType = "${WORK_ORDER_WORKFLOW_TYPE}"`;

@@ -2,7 +2,7 @@ import { ApplicationFailure, log, patched, setHandler } from '@temporalio/workfl
 import type { Cancellation, Completion, ProgressReport, StepSkip } from '../work-order/schemas';
 import { PROGRESS_REFUSED_FAILURE, WORK_ORDER_CLOSED_FAILURE, type ProgressRefusal } from '../work-order/temporal-names';
 import type { ProgressAck, WorkOrderView } from '../work-order/view';
-import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, skipSignal, statusQuery } from './messages';
+import { cancelSignal, completeSignal, progressSignal, reportProgressUpdate, retrySignal, skipSignal, statusQuery } from '../work-order/messages';
 import { STRICT_INPUT } from './patches';
 import { acceptedProgressReport, signalPayload, validProgressReport } from './validation';
 import { utf8Length } from '../common/utf8';

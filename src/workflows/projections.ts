@@ -7,7 +7,7 @@ import { defineSearchAttributeKey, type MetricCounter, type SearchAttributePair,
 import type { WorkOrderInput } from '../work-order/schemas';
 import type { WorkOrderView } from '../work-order/view';
 import { currentDetails } from './current-details';
-import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from './search-attributes';
+import { BIZ_ORDER_ID, SELLER, WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from '../work-order/search-attributes';
 
 export type WorkOrderEvent = 'started' | 'escalated' | 'step_failed' | 'step_skipped' | 'completed' | 'cancelled' | 'timed-out';
 

@@ -3,7 +3,7 @@ import type { WorkOrderInputRaw } from '../work-order/schemas';
 import type { WorkOrderView } from '../work-order/view';
 import { closingNote } from './closing-note';
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
-import type { WorkOrderWorkflow } from './messages';
+import type { WorkOrderWorkflow } from '../work-order/messages';
 import { startInput } from './start-input';
 import { topSteps, type TopSteps } from './top-steps';
 import { watchSla, watchStop } from './watches';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
 import { defineWorkOrderSchemas, parseOrThrow } from '../../src/work-order/schemas';
-import { WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from '../../src/workflows/search-attributes';
+import { WORK_ORDER_ID, WORK_ORDER_NODE, WORK_ORDER_STATUS } from '../../src/work-order/search-attributes';
 import { cliFor } from '../helpers/cli';
 import { DEFAULT_SESSIONS, eventually, startStack } from '../helpers/stack';
 import { fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';

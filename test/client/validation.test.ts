@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { InvalidInputError, WorkOrderNotFoundError, workflowIdFor } from '../../src/client';
 import { ConfigError, loadConfig } from '../../src/worker/config';
-import { progressSignal, reportProgressUpdate } from '../../src/workflows/messages';
+import { progressSignal, reportProgressUpdate } from '../../src/work-order/messages';
 import { cliFor } from '../helpers/cli';
 import { eventually, startStack } from '../helpers/stack';
 import { callsFor, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';

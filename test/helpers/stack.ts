@@ -10,7 +10,7 @@ import { codecFromEnvironment, encryptingDataConverter } from '../../src/codec/a
 import { WorkOrderClient } from '../../src/client';
 import { loadConfig, type Config } from '../../src/worker/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/work-order/search-attributes';
 import { createWorker } from '../../src/worker';
 import { startLocalTemporal, type LocalTemporalOptions } from '../../dev/temporal-server';
 import { tracingClientInterceptors } from '../../src/client';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { after } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/work-order/search-attributes';
 import { startProduct, type Product } from './stack';
 import { installQuietRuntime } from './temporal';
 

@@ -15,7 +15,7 @@ import { Connection } from '@temporalio/client';
 import { codecFromEnvironment } from '../../src/codec/aes-gcm-codec';
 import { codecAuthEnvironment } from '../../src/codec/auth';
 import { configSchema, loadConfig } from '../../src/worker/config';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/work-order/search-attributes';
 import { runSetup } from '../../dev/cluster/cluster';
 import { serverEnvironment } from '../../dev/cluster/temporal-server';
 import { temporalCliPath } from '../../dev/temporal-server';

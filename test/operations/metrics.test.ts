@@ -13,7 +13,7 @@ import type { QuotaReport } from '../../src/activities/quota-users';
 import { WorkOrderClient } from '../../src/client';
 import { freePort, startNode } from '../../dev/processes';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/work-order/search-attributes';
 import { DEFAULT_SESSIONS, eventually } from '../helpers/stack';
 import { startSandbox } from '../helpers/sandbox';
 import { startTemporal } from '../helpers/temporal';

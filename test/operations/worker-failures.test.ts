@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { freePort, startNode } from '../../dev/processes';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/work-order/search-attributes';
 import { DEFAULT_SESSIONS, eventually } from '../helpers/stack';
 import { startSandbox } from '../helpers/sandbox';
 import { startTemporal } from '../helpers/temporal';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { ProgressRefusedError, workflowIdFor } from '../../src/client';
-import { SELLER } from '../../src/workflows/search-attributes';
+import { SELLER } from '../../src/work-order/search-attributes';
 import { eventually, startStack } from '../helpers/stack';
 import { saveHistory } from '../helpers/histories';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
-import { WORK_ORDER_STATUS } from '../../src/workflows/search-attributes';
+import { WORK_ORDER_STATUS } from '../../src/work-order/search-attributes';
 import { DEFAULT_SESSIONS, eventually, startStack } from '../helpers/stack';
 import { saveHistory } from '../helpers/histories';
 import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';

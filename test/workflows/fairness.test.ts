@@ -6,7 +6,7 @@ import { ALIMI_PROGRESS_NOTIFY } from '../../src/top';
 import { CALL_PRIORITY, fairnessKeyOf, PROMOTED_AFTER_MS } from '../../src/work-order/priorities';
 import { workflowIdFor } from '../../src/work-order/temporal-names';
 import type { WorkOrderInputRaw } from '../../src/work-order/schemas';
-import { WORK_ORDER_WORKFLOW_TYPE } from '../../src/workflows/messages';
+import { WORK_ORDER_WORKFLOW_TYPE } from '../../src/work-order/messages';
 import { bookkeepingOnly, createdEvents, smallSellersBehindBacklog } from '../helpers/fairness';
 import { DEFAULT_SESSIONS, eventually, startStack } from '../helpers/stack';
 import { firstWorkflowTask } from '../../bench/lib/history';

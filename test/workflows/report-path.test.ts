@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
-import { WORK_ORDER_WORKFLOW_TYPE } from '../../src/workflows/messages';
+import { WORK_ORDER_WORKFLOW_TYPE } from '../../src/work-order/messages';
 import { fairnessKeyOf } from '../../src/work-order/priorities';
 import { SHORTER_RUNS } from '../../src/workflows/patches';
 import { ALIMI_PROGRESS_NOTIFY } from '../../src/top';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
 import { LEAN_REPORTS, SHORTER_RUNS } from '../../src/workflows/patches';
-import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/work-order/search-attributes';
 import { eventsOf, saveHistory } from '../helpers/histories';
 import { releasedSkipReason, releasedWorkflowBundle } from '../helpers/released';
 import { eventually, startProduct, type Product } from '../helpers/stack';

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Cancellation, Completion, ProgressReport, ProgressReportRaw, StepSkip, WorkOrderInputRaw } from '../work-order/schemas';
-import type { ProgressAck, WorkOrderView } from '../work-order/view';
+import type { Cancellation, Completion, ProgressReport, ProgressReportRaw, StepSkip, WorkOrderInputRaw } from './schemas';
+import type { ProgressAck, WorkOrderView } from './view';
 
 /** The work-order workflow's messages, shared by the workflow and the client. */
 
