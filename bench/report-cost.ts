@@ -18,9 +18,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { temporal } from '@temporalio/proto';
-import { cpuMs, cpuMsWithChildren, freePort } from '../dev/processes';
+import { freePort } from '../dev/processes';
 import { workflowIdFor } from '../src/client';
 import { percentile, report, type Row } from './lib/report';
+import { measureReports } from './lib/report-load';
 import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
 
 const CACHE = Number(process.env.BENCH_CACHE ?? 30);
@@ -96,8 +97,6 @@ async function main(): Promise<void> {
   // The cluster's dynamic config (deploy/temporal/dynamicconfig.yaml) has fairness on.
   const fairness = CLUSTER || process.env.BENCH_FAIRNESS !== 'off';
   const stack = await startBenchStack({ fairness, cluster: CLUSTER });
-  // PostgreSQL: the postmaster, its live backends, and (reaped) the backends that exited.
-  const databaseCpu = () => (stack.database ? cpuMsWithChildren(stack.database.process.pid!) : 0);
   const rows: Row[] = [];
   try {
     for (const subject of SUBJECTS) {
@@ -118,27 +117,14 @@ async function main(): Promise<void> {
           while ((await notifiedCount()) < notifiedBefore) await sleep(200);
 
           // 2. Load.
-          const cpu0 = cpuMs(worker.process.pid!);
-          const serverCpu0 = cpuMs(stack.server.process.pid!);
-          const databaseCpu0 = databaseCpu();
-          const latencies: number[] = [];
-          const started = performance.now();
-          await pool(
+          const { seconds, workerMs, serverMs, databaseMs, latencies } = await measureReports(
+            stack,
+            worker,
             Array.from({ length: REPORTS }, (_, i) => i),
             IN_FLIGHT,
-            async (i) => {
-              const sent = performance.now();
-              await workOrders.reportProgress(ids[Math.floor(Math.random() * open)]!, { progressId: `r${i}`, node: `node-${i % 7}` });
-              latencies.push(performance.now() - sent);
-            },
+            async (i) => void (await workOrders.reportProgress(ids[Math.floor(Math.random() * open)]!, { progressId: `r${i}`, node: `node-${i % 7}` })),
+            async () => (await notifiedCount()) - notifiedBefore >= REPORTS,
           );
-          const deadline = Date.now() + 120_000;
-          while ((await notifiedCount()) - notifiedBefore < REPORTS && Date.now() < deadline) await sleep(100);
-          const seconds = (performance.now() - started) / 1000;
-          const workerMs = (cpuMs(worker.process.pid!) - cpu0) / REPORTS;
-          const serverMs = (cpuMs(stack.server.process.pid!) - serverCpu0) / REPORTS;
-          const databaseMs = (databaseCpu() - databaseCpu0) / REPORTS;
-          latencies.sort((a, b) => a - b);
 
           // 1. Accounting: one work order, reports one after another, each waited for until 店小蜜 has it.
           const accounted = `${taskQueue}-accounted`;

@@ -11,9 +11,10 @@
  * which is what an operator sees in the Temporal UI's list.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuMs, cpuMsWithChildren, freePort } from '../dev/processes';
+import { freePort } from '../dev/processes';
 import { workflowIdFor } from '../src/client';
 import { percentile, report, type Row } from './lib/report';
+import { measureReports } from './lib/report-load';
 import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES } from './lib/stack';
 
 const BOUNDS = (process.env.BENCH_RUN_LENGTHS ?? '40,60,100').split(',').map(Number);
@@ -37,7 +38,6 @@ const shuffled = <T>(items: T[]): T[] => {
 
 async function main(): Promise<void> {
   const stack = await startBenchStack({ fairness: true, cluster: CLUSTER });
-  const databaseCpu = () => (stack.database ? cpuMsWithChildren(stack.database.process.pid!) : 0);
   const subjects = [...BOUNDS.map((bound) => ({ name: `ours, bound ${bound} events`, bound })), { name: FLOOR, bound: undefined }];
   const rows: Row[] = [];
   try {
@@ -62,27 +62,14 @@ async function main(): Promise<void> {
           while ((await notifiedCount()) < notifiedBefore) await sleep(200);
 
           const reports = shuffled(ids.flatMap((id) => Array.from({ length: REPORTS_EACH }, () => id)));
-          const cpu0 = cpuMs(worker.process.pid!);
-          const serverCpu0 = cpuMs(stack.server.process.pid!);
-          const databaseCpu0 = databaseCpu();
-          const latencies: number[] = [];
-          const started = performance.now();
-          await pool(
+          const { seconds, workerMs, serverMs, databaseMs, latencies } = await measureReports(
+            stack,
+            worker,
             reports.map((id, i) => ({ id, i })),
             IN_FLIGHT,
-            async ({ id, i }) => {
-              const sent = performance.now();
-              await workOrders.reportProgress(id, { progressId: `r${i}`, node: `node-${i % 7}` });
-              latencies.push(performance.now() - sent);
-            },
+            async ({ id, i }) => void (await workOrders.reportProgress(id, { progressId: `r${i}`, node: `node-${i % 7}` })),
+            async () => (await notifiedCount()) - notifiedBefore >= reports.length,
           );
-          const deadline = Date.now() + 120_000;
-          while ((await notifiedCount()) - notifiedBefore < reports.length && Date.now() < deadline) await sleep(100);
-          const seconds = (performance.now() - started) / 1000;
-          const workerMs = (cpuMs(worker.process.pid!) - cpu0) / reports.length;
-          const serverMs = (cpuMs(stack.server.process.pid!) - serverCpu0) / reports.length;
-          const databaseMs = (databaseCpu() - databaseCpu0) / reports.length;
-          latencies.sort((a, b) => a - b);
           // Every run of every work order, the running ones included (visibility may trail a moment).
           await sleep(2_000);
           const runs = (await stack.client.workflow.count(`TaskQueue = "${taskQueue}"`)).count;
@@ -108,6 +95,8 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+  // A smaller run (fewer work orders or reports) prints its rows above and writes nothing.
+  if (process.env.BENCH_WORK_ORDERS || process.env.BENCH_REPORTS_EACH) return;
   const floor = (evicted: boolean) => rows.find((r) => r.subject === FLOOR && String(r['worker cache']).startsWith('all') !== evicted)!;
   for (const row of rows) {
     const base = floor(!String(row['worker cache']).startsWith('all'));

@@ -48,3 +48,11 @@ export function describeCall(call: RecordedCall): string {
   }
   return `?${call.method}`;
 }
+
+let refunds = 0;
+/** An identification case whose refund id is this test's alone: sandbox faults aimed at it hit only the case's calls. */
+export function uniqueCase(): { identification: { detailOrderId: string; refundId: string }; caseFault: string } {
+  refunds += 1;
+  const refundId = `${process.pid}${String(refunds).padStart(6, '0')}`;
+  return { identification: { detailOrderId: '194467217119131', refundId }, caseFault: refundId };
+}

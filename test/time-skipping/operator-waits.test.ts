@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eventually } from '../helpers/stack';
 import { startTimeSkippingStack, timeSkippingSkipReason } from '../helpers/time-skipping';
-import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
-
-let refunds = 0;
-/** An identification case whose refund id is this test's alone: sandbox faults aimed at it hit only the case's calls. */
-function uniqueCase() {
-  refunds += 1;
-  const refundId = `${process.pid}${String(refunds).padStart(6, '0')}`;
-  return { identification: { detailOrderId: '194467217119131', refundId }, caseFault: refundId };
-}
+import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId, uniqueCase } from '../helpers/work-orders';
 
 /**
  * Waits measured in days and weeks (time-skipping server): a work order that waits for an operator keeps

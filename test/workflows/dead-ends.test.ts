@@ -5,21 +5,13 @@ import { ProgressRefusedError, workflowIdFor } from '../../src/client';
 import { SELLER } from '../../src/work-order/search-attributes';
 import { eventually, startStack } from '../helpers/stack';
 import { saveHistory } from '../helpers/histories';
-import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
+import { callsFor, describeCall, fullWorkOrder, newWorkOrderId, uniqueCase } from '../helpers/work-orders';
 
 /**
  * Every state a work order can wait in has a way out that closes on TOP, shown in its status: a step TOP
  * keeps refusing (retry or skip), an opening that cannot finish (cancellation, the SLA), a history that
  * keeps growing while it waits (continue-as-new), more progress than it can carry (a clear refusal).
  */
-let refunds = 0;
-/** An identification case whose refund id is this test's alone: sandbox faults aimed at it hit only the case's calls. */
-function uniqueCase() {
-  refunds += 1;
-  const refundId = `${process.pid}${String(refunds).padStart(6, '0')}`;
-  return { identification: { detailOrderId: '194467217119131', refundId }, caseFault: refundId };
-}
-
 describe('no dead ends: every wait has a way out', async () => {
   const { sandbox, client, env, config } = await startStack();
 
