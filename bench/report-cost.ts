@@ -21,7 +21,7 @@ import type { temporal } from '@temporalio/proto';
 import { freePort } from '../dev/processes';
 import { workflowIdFor } from '../src/client';
 import { percentile, report, type Row } from './lib/report';
-import { measureReports } from './lib/report-load';
+import { loadColumns, measureReports, totalCpuColumn } from './lib/report-load';
 import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
 
 const CACHE = Number(process.env.BENCH_CACHE ?? 30);
@@ -37,7 +37,7 @@ const NOTIFY = 'taobao.alimi.workorder.progress.notify';
 /** BENCH_CLUSTER=1: the full server on PostgreSQL (dev/cluster) in the dev server's place; the database's CPU is counted too. */
 const CLUSTER = process.env.BENCH_CLUSTER === '1';
 const SERVER = CLUSTER ? 'the full server on PostgreSQL' : 'the dev server';
-const TOTAL = CLUSTER ? 'worker + server + PostgreSQL ms / report' : 'worker + server ms / report';
+const TOTAL = totalCpuColumn(CLUSTER);
 
 interface Subject {
   name: string;
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
           while ((await notifiedCount()) < notifiedBefore) await sleep(200);
 
           // 2. Load.
-          const { seconds, workerMs, serverMs, databaseMs, latencies } = await measureReports(
+          const load = await measureReports(
             stack,
             worker,
             Array.from({ length: REPORTS }, (_, i) => i),
@@ -164,13 +164,7 @@ async function main(): Promise<void> {
             subject: subject.name,
             'work orders open': open,
             cache: evicted ? CACHE : open + 10,
-            'reports/s': REPORTS / seconds,
-            'worker CPU ms / report': workerMs,
-            'server CPU ms / report': serverMs,
-            ...(CLUSTER ? { 'PostgreSQL CPU ms / report': databaseMs } : {}),
-            [TOTAL]: workerMs + serverMs + databaseMs,
-            'Update p50 ms': percentile(latencies, 50),
-            'Update p99 ms': percentile(latencies, 99),
+            ...loadColumns(load, REPORTS, CLUSTER),
             'events / report': per('events'),
             'workflow tasks / report': per('workflowTasks'),
             'activity tasks / report': per('activityTasks'),

@@ -13,8 +13,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../dev/processes';
 import { workflowIdFor } from '../src/client';
-import { percentile, report, type Row } from './lib/report';
-import { measureReports } from './lib/report-load';
+import { report, type Row } from './lib/report';
+import { loadColumns, measureReports, totalCpuColumn } from './lib/report-load';
 import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES } from './lib/stack';
 
 const BOUNDS = (process.env.BENCH_RUN_LENGTHS ?? '40,60,100').split(',').map(Number);
@@ -25,7 +25,7 @@ const IN_FLIGHT = 8;
 const NOTIFY = 'taobao.alimi.workorder.progress.notify';
 const CLUSTER = process.env.BENCH_CLUSTER === '1';
 const SERVER = CLUSTER ? 'the full server on PostgreSQL' : 'the dev server';
-const TOTAL = CLUSTER ? 'worker + server + PostgreSQL ms / report' : 'worker + server ms / report';
+const TOTAL = totalCpuColumn(CLUSTER);
 const FLOOR = 'Update + local activity (floor)';
 
 const shuffled = <T>(items: T[]): T[] => {
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
           while ((await notifiedCount()) < notifiedBefore) await sleep(200);
 
           const reports = shuffled(ids.flatMap((id) => Array.from({ length: REPORTS_EACH }, () => id)));
-          const { seconds, workerMs, serverMs, databaseMs, latencies } = await measureReports(
+          const load = await measureReports(
             stack,
             worker,
             reports.map((id, i) => ({ id, i })),
@@ -76,13 +76,7 @@ async function main(): Promise<void> {
           rows.push({
             subject: subject.name,
             'worker cache': evicted ? `${cache} (of ${WORK_ORDERS} open)` : `all ${WORK_ORDERS}`,
-            'reports/s': reports.length / seconds,
-            'worker CPU ms / report': workerMs,
-            'server CPU ms / report': serverMs,
-            ...(CLUSTER ? { 'PostgreSQL CPU ms / report': databaseMs } : {}),
-            [TOTAL]: workerMs + serverMs + databaseMs,
-            'Update p50 ms': percentile(latencies, 50),
-            'Update p99 ms': percentile(latencies, 99),
+            ...loadColumns(load, reports.length, CLUSTER),
             'new runs / report': (runs - WORK_ORDERS) / reports.length,
             [`runs per work order (${REPORTS_EACH} reports)`]: runs / WORK_ORDERS,
           });

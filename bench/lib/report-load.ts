@@ -1,4 +1,5 @@
 import { cpuMs, cpuMsWithChildren } from '../../dev/processes';
+import { percentile, type Row } from './report';
 import { pool, type BenchStack } from './stack';
 
 export interface ReportLoad {
@@ -44,5 +45,21 @@ export async function measureReports<T>(
     serverMs: per(cpuMs(stack.server.process.pid!) - server0),
     databaseMs: per(databaseCpu() - database0),
     latencies: latencies.sort((a, b) => a - b),
+  };
+}
+
+/** The column of the summed CPU per report, as both servers' tables name it. */
+export const totalCpuColumn = (cluster: boolean): string => (cluster ? 'worker + server + PostgreSQL ms / report' : 'worker + server ms / report');
+
+/** A load's columns in a results row: reports/s, CPU per report by process and in all, Update p50/p99. */
+export function loadColumns(load: ReportLoad, reports: number, cluster: boolean): Row {
+  return {
+    'reports/s': reports / load.seconds,
+    'worker CPU ms / report': load.workerMs,
+    'server CPU ms / report': load.serverMs,
+    ...(cluster ? { 'PostgreSQL CPU ms / report': load.databaseMs } : {}),
+    [totalCpuColumn(cluster)]: load.workerMs + load.serverMs + load.databaseMs,
+    'Update p50 ms': percentile(load.latencies, 50),
+    'Update p99 ms': percentile(load.latencies, 99),
   };
 }
