@@ -1,4 +1,4 @@
-import { CancellationScope, condition, log, patched, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, log, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { WorkOrderInput } from '../work-order/schemas';
@@ -7,10 +7,9 @@ import { fairnessKeyOf } from '../work-order/priorities';
 import { firstView, type CarriedState, type Phase } from './carried-state';
 import { Inbox, type Ending, type NextMessage, type OperatorDecision } from './inbox';
 import { ContinueAsNewRequested, EndRequested } from './interruptions';
-import { historyIsLong } from './run-length';
+import { RunPath } from './run-path';
 import { TopClock } from './top-clock';
-import { LEAN_REPORTS, SHORTER_RUNS } from './patches';
-import { countWorkOrderEvent, nextRunSearchAttributes, searchMissingAttributes, searchStatusAndNode, showDetails } from './projections';
+import { countWorkOrderEvent, searchMissingAttributes, searchStatusAndNode, showDetails } from './projections';
 
 const STEPS_KEPT = 50;
 
@@ -31,10 +30,8 @@ export class WorkOrder {
   #searchAttributesWithNextStep = false;
   /** The TOP call in flight that a stop may cut short (see `cutShortOnStop`). */
   #stoppableCall: CancellationScope | undefined;
-  /** Whether this run sends reports the lean way (see `leanReports`): decided once, on first use. */
-  #leanReports: boolean | undefined;
-  /** Whether a lean run continues as new at today's bound (SHORTER_RUNS) or at 1.1's: decided with `leanReports`. */
-  #shorterRuns: boolean | undefined;
+  /** Which way this run's history goes (patches): how reports are sent, where the run continues as new. */
+  readonly #path: RunPath;
 
   constructor(
     readonly input: WorkOrderInput,
@@ -44,9 +41,7 @@ export class WorkOrder {
     this.#stepsDone = new Set(carried?.stepsDone);
     this.#awaitingOperator = carried?.awaitingOperator;
     this.#clock = new TopClock(carried?.lastTopTime);
-    this.#leanReports = carried?.leanReports;
-    // A run continued from a lean 1.1 run asks as it begins; any other run where it decides the lean way.
-    this.#shorterRuns = carried?.shorterRuns ?? (carried?.leanReports ? patched(SHORTER_RUNS) : undefined);
+    this.#path = new RunPath(carried);
     this.#slaDeadlineMs = carried ? carried.slaDeadlineMs : input.sla ? Date.now() + msToNumber(input.sla.within) : undefined;
     this.view = carried?.view ?? firstView(input, this.#slaDeadlineMs);
     if (!carried) countWorkOrderEvent('started');
@@ -111,18 +106,9 @@ export class WorkOrder {
     this.#refresh({ withNextStep: this.inbox.pending > 0 || this.inbox.ending !== undefined });
   }
 
-  /**
-   * Whether reports go the lean way (LEAN_REPORTS): 店小蜜 told by a local activity first, the node in search
-   * only with a status change. Decided at the run's first report or 店小蜜 call, where a 1.0 history shows
-   * which way it went; a run that started lean carries the answer.
-   */
+  /** Whether reports go the lean way (run-path.ts). */
   get leanReports(): boolean {
-    if (this.#leanReports === undefined) {
-      // Today's path (SHORTER_RUNS) is the lean way with shorter runs, one marker; a 1.1 history took the lean way alone.
-      this.#shorterRuns = patched(SHORTER_RUNS);
-      this.#leanReports = this.#shorterRuns || patched(LEAN_REPORTS);
-    }
-    return this.#leanReports;
+    return this.#path.leanReports;
   }
 
   /**
@@ -174,10 +160,8 @@ export class WorkOrder {
     return this.snapshot();
   }
 
-  /** The next run's search attributes: inherited as they are, unless this run took the lean way (see projections.ts). */
   nextRunSearchAttributes(): SearchAttributePair[] | undefined {
-    if (!this.#leanReports) return undefined; // as before 1.1.0
-    return nextRunSearchAttributes(this.#shorterRuns ? SHORTER_RUNS : LEAN_REPORTS);
+    return this.#path.nextRunSearchAttributes();
   }
 
   carry(): CarriedState {
@@ -189,8 +173,7 @@ export class WorkOrder {
       awaitingOperator: this.#awaitingOperator,
       slaDeadlineMs: this.#slaDeadlineMs,
       lastTopTime: this.#clock.last,
-      leanReports: this.#leanReports || undefined,
-      shorterRuns: this.#shorterRuns || undefined,
+      ...this.#path.carry(),
     };
   }
 
@@ -284,9 +267,7 @@ export class WorkOrder {
   }
 
   #historyIsLong(): boolean {
-    // Each run keeps the bound its history was recorded under: 1.0's until it takes the lean way, then 1.1's
-    // or, with SHORTER_RUNS, today's.
-    return historyIsLong(!this.#leanReports ? '1.0' : this.#shorterRuns ? '1.2' : '1.1', this.input.historyEventLimit);
+    return this.#path.historyIsLong(this.input.historyEventLimit);
   }
 
   #record(record: StepRecord): void {
