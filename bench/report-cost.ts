@@ -22,7 +22,7 @@ import { freePort } from '../dev/processes';
 import { workflowIdFor } from '../src/client';
 import { percentile, report, type Row } from './lib/report';
 import { loadColumns, measureReports, totalCpuColumn } from './lib/report-load';
-import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
+import { notifications, pool, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
 
 const CACHE = Number(process.env.BENCH_CACHE ?? 30);
 const EVICTED_OPEN = CACHE * 10;
@@ -33,7 +33,6 @@ const REPORTS_ACCOUNTED = Number(process.env.BENCH_REPORTS_ACCOUNTED ?? 20);
 const HISTORY_EVENT_LIMIT = process.env.BENCH_HISTORY_EVENT_LIMIT ? Number(process.env.BENCH_HISTORY_EVENT_LIMIT) : undefined;
 /** Work orders completed one at a time to time closing (cached only). */
 const CLOSINGS = Number(process.env.BENCH_CLOSINGS ?? 15);
-const NOTIFY = 'taobao.alimi.workorder.progress.notify';
 /** BENCH_CLUSTER=1: the full server on PostgreSQL (dev/cluster) in the dev server's place; the database's CPU is counted too. */
 const CLUSTER = process.env.BENCH_CLUSTER === '1';
 const SERVER = CLUSTER ? 'the full server on PostgreSQL' : 'the dev server';
@@ -106,7 +105,7 @@ async function main(): Promise<void> {
         const worker = await stack.startWorker(subject.entry, taskQueue, { WORKER_MAX_CACHED_WORKFLOWS: String(evicted ? CACHE : open + 10), WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });
         const workOrders = stack.workOrders(taskQueue);
         try {
-          const notifiedCount = async () => (await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).length;
+          const notifiedCount = async () => (await notifications(stack.sandboxUrl)).length;
           const input = (id: string) => ({ workOrderId: id, seller: 'seller-a', alime: { asyncCode: `ac-${id}` }, ...(HISTORY_EVENT_LIMIT ? { historyEventLimit: HISTORY_EVENT_LIMIT } : {}) });
           const start = subject.perReport
             ? async (id: string) => void (await stack.client.workflow.start('workOrderWorkflow', { taskQueue, workflowId: workflowIdFor(id), args: [{ ...input(id), perReport: subject.perReport }] }))
@@ -130,7 +129,7 @@ async function main(): Promise<void> {
           const accounted = `${taskQueue}-accounted`;
           // Ours sends the work order id, the plain workflow its workflow id.
           const notifiedOf = async () =>
-            (await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).filter((c) => [accounted, workflowIdFor(accounted)].includes(String(c.params.work_order_notify_dxm_command?.work_order_id))).length;
+            (await notifications(stack.sandboxUrl)).filter((c) => [accounted, workflowIdFor(accounted)].includes(String(c.params.work_order_notify_dxm_command?.work_order_id))).length;
           await start(accounted);
           while ((await notifiedOf()) < 1) await sleep(100);
           const before = account(await allRuns(stack, workflowIdFor(accounted)));
@@ -149,7 +148,7 @@ async function main(): Promise<void> {
             await workOrders.complete(id, { resultMessage: 'done' });
             for (;;) {
               // Its first 店小蜜 call after the signal: every report before it was sent (the plain workflow's says `completed: false`).
-              const final = (await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).find(
+              const final = (await notifications(stack.sandboxUrl)).find(
                 (c) => [id, workflowIdFor(id)].includes(String(c.params.work_order_notify_dxm_command?.work_order_id)) && c.receivedAt >= signalled,
               );
               if (final) {

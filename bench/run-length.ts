@@ -15,14 +15,13 @@ import { freePort } from '../dev/processes';
 import { workflowIdFor } from '../src/client';
 import { report, type Row } from './lib/report';
 import { loadColumns, measureReports, totalCpuColumn } from './lib/report-load';
-import { pool, sandboxCalls, startBenchStack, WORKER_ENTRIES } from './lib/stack';
+import { notifications, pool, startBenchStack, WORKER_ENTRIES } from './lib/stack';
 
 const BOUNDS = (process.env.BENCH_RUN_LENGTHS ?? '40,60,100').split(',').map(Number);
 const WORK_ORDERS = Number(process.env.BENCH_WORK_ORDERS ?? 50);
 const REPORTS_EACH = Number(process.env.BENCH_REPORTS_EACH ?? 20);
 const EVICTED_CACHE = Math.max(1, Math.floor(WORK_ORDERS / 5));
 const IN_FLIGHT = 8;
-const NOTIFY = 'taobao.alimi.workorder.progress.notify';
 const CLUSTER = process.env.BENCH_CLUSTER === '1';
 const SERVER = CLUSTER ? 'the full server on PostgreSQL' : 'the dev server';
 const TOTAL = totalCpuColumn(CLUSTER);
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
         });
         const workOrders = stack.workOrders(taskQueue);
         try {
-          const notifiedCount = async () => (await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok`)).length;
+          const notifiedCount = async () => (await notifications(stack.sandboxUrl)).length;
           const ids = Array.from({ length: WORK_ORDERS }, (_, i) => `${taskQueue}-${i}`);
           const input = (id: string) => ({ workOrderId: id, seller: 'seller-a', alime: { asyncCode: `ac-${id}` } });
           const notifiedBefore = (await notifiedCount()) + WORK_ORDERS;

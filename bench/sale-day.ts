@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuMs, cpuMsWithChildren, freePort, type Child } from '../dev/processes';
 import { scrape, type Scrape } from './lib/prometheus';
 import { percentile, report, type Row } from './lib/report';
-import { pool, sandboxCalls, setSandboxFaults, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
+import { notifications, pool, setSandboxFaults, startBenchStack, WORKER_ENTRIES, type BenchStack } from './lib/stack';
 
 const OPEN = Number(process.env.BENCH_OPEN ?? 20_000);
 /** Opening stops here if OPEN is not reached (the issue's bound): the run goes on with as many as opened. */
@@ -39,7 +39,6 @@ const HOLD_SECONDS = Number(process.env.BENCH_HOLD_SECONDS ?? 600);
 const WORKERS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
 const QUOTA = Number(process.env.BENCH_QUOTA ?? 40);
 const P99_LIMIT_MS = 2_000;
-const NOTIFY = 'taobao.alimi.workorder.progress.notify';
 
 /** One seller holds a third of the work orders; the others share the rest evenly. */
 const sellerOf = (i: number) => (i % 3 === 0 ? 'seller-big' : `seller-${i % SELLERS}`);
@@ -129,7 +128,7 @@ async function main(): Promise<void> {
     /** Every 店小蜜 call the sandbox accepted for a report, in the order received: node → times received. */
     const received = new Map<string, number[]>();
     const pollReceived = async () => {
-      const calls = await sandboxCalls(stack.sandboxUrl, `?method=${NOTIFY}&outcome=ok&afterSeq=${seenSeq}`);
+      const calls = await notifications(stack.sandboxUrl, `&afterSeq=${seenSeq}`);
       for (const call of calls) {
         seenSeq = Math.max(seenSeq, call.seq);
         const node = String((call.params.work_order_notify_dxm_command as { current_node?: string }).current_node);

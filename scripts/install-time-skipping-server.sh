@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 source_dir=scripts/time-skipping-server
 dir=.tools/time-skipping-server
 # The launcher (absolute paths) is rebuilt when the checkout moves or this script, the pom or the main changes.
-stamp=$( (echo "$PWD"; cat "$0" "$source_dir/pom.xml" "$source_dir/LoopbackTestServer.java") | sha256sum | cut -c1-16)
+stamp=$( (echo "$PWD"; cat scripts/install-time-skipping-server.sh "$source_dir/pom.xml" "$source_dir/LoopbackTestServer.java") | sha256sum | cut -c1-16)
 
 if [ -x "$dir/test-server" ] && [ "$(cat "$dir/STAMP" 2>/dev/null)" = "$stamp" ]; then
   exit 0

@@ -8,6 +8,7 @@ import { WorkOrderClient } from '../../src/client';
 import { forEachBounded } from '../../src/client/for-each-bounded';
 import { loadConfig, type Config } from '../../src/worker/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
+import { ALIMI_PROGRESS_NOTIFY } from '../../src/top';
 import { freePort, startCommand, startDevServer, startNode, type Child } from '../../dev/processes';
 import { startCluster } from '../../dev/cluster/cluster';
 
@@ -117,6 +118,11 @@ async function clusterAsServer() {
 }
 
 /** The sandbox's record, over its admin endpoint. */
+/** The 店小蜜 notifications the sandbox accepted, oldest first (`query`: more filters, e.g. `&afterSeq=`). */
+export async function notifications(sandboxUrl: string, query = ''): ReturnType<typeof sandboxCalls> {
+  return await sandboxCalls(sandboxUrl, `?method=${ALIMI_PROGRESS_NOTIFY}&outcome=ok${query}`);
+}
+
 export async function sandboxCalls(sandboxUrl: string, query = ''): Promise<{ seq: number; method: string; outcome: string; receivedAt: number; params: Record<string, any> }[]> {
   const response = await fetch(`${sandboxUrl}/admin/calls${query}`);
   return ((await response.json()) as { calls: never[] }).calls;

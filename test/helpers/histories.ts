@@ -32,6 +32,13 @@ export async function saveHistory(env: TestWorkflowEnvironment, workflowId: stri
   writeFileSync(file, historyToJSON(history));
 }
 
+/** Every run of a workflow id, the first run first. */
+export async function runIdsOf(env: TestWorkflowEnvironment, workflowId: string): Promise<string[]> {
+  const runs: { runId: string; start: number }[] = [];
+  for await (const run of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push({ runId: run.runId, start: run.startTime.getTime() });
+  return runs.sort((a, b) => a.start - b.start).map((run) => run.runId);
+}
+
 /**
  * A run's history (the latest run, unless `runId`) as `schedule <activity>`, `local <activity>` (a local
  * activity's marker), `patch <id>`, `upsert <keys>` or the event's kind, oldest first.

@@ -8,6 +8,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { codecFromEnvironment, encryptingDataConverter } from '../../src/codec/aes-gcm-codec';
 import { WorkOrderClient } from '../../src/client';
+import type { WorkOrderView } from '../../src/work-order/view';
 import { loadConfig, type Config } from '../../src/worker/config';
 import { SANDBOX_DEFAULTS } from '../../src/sandbox/server';
 import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/work-order/search-attributes';
@@ -112,6 +113,14 @@ export async function startStack(overrides: Record<string, string> = {}, options
     await env.teardown();
   });
   return { env, ...product };
+}
+
+/** A work order's status once `holds` says so, polled (bounded by `eventually`). */
+export async function statusWhere(client: WorkOrderClient, id: string, what: string, holds: (view: WorkOrderView) => boolean): Promise<WorkOrderView> {
+  return await eventually(async () => {
+    const view = await client.status(id);
+    return holds(view) ? view : undefined;
+  }, `${id}: ${what}`);
 }
 
 /** Polls `probe` until it returns a value that is not undefined (bounded: a test never hangs). */

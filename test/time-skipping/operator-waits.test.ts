@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventually } from '../helpers/stack';
+import { eventually, statusWhere } from '../helpers/stack';
 import { startTimeSkippingStack, timeSkippingSkipReason } from '../helpers/time-skipping';
 import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId, uniqueCase } from '../helpers/work-orders';
 
@@ -12,11 +12,13 @@ import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId, uniqu
 describe('waiting for an operator, for days (time-skipping server)', { skip: timeSkippingSkipReason() }, async () => {
   const { env, client, sandbox } = await startTimeSkippingStack();
 
-  const statusWhere = async (id: string, what: string, holds: (view: Awaited<ReturnType<typeof client.status>>) => boolean) =>
-    await eventually(async () => {
-      const view = await client.status(id);
-      return holds(view) ? view : undefined;
-    }, `${id}: ${what}`);
+  /** The operator's retry opens the case; the work order then completes: its final status. */
+  const retriedThenCompleted = async (id: string, resultMessage: string) => {
+    await client.retry(id);
+    await statusWhere(client, id, 'case opened', (view) => view.onTop.case === 'yes');
+    await client.complete(id, { resultMessage });
+    return (await client.result(id)).status;
+  };
 
   it('a refused step waits 30 days for an operator without calling TOP again; the SLA escalates it meanwhile; the retry carries it through', async () => {
     const id = newWorkOrderId('WO-TS-WAIT');
@@ -24,19 +26,16 @@ describe('waiting for an operator, for days (time-skipping server)', { skip: tim
     sandbox.setFaults({ businessErrorIds: [caseFault] }); // AliGenius refuses the case: an operator must decide
     try {
       await client.start(fullWorkOrder(id, { identification, sla: { within: '7d', onBreach: 'keep-waiting' } }));
-      await statusWhere(id, 'failed', (view) => view.status === 'failed');
+      await statusWhere(client, id, 'failed', (view) => view.status === 'failed');
       await env.sleep('30d');
-      const waiting = await statusWhere(id, 'escalated, still waiting', (view) => view.escalatedAt !== undefined);
+      const waiting = await statusWhere(client, id, 'escalated, still waiting', (view) => view.escalatedAt !== undefined);
       assert.equal(waiting.lastError?.step, 'open-case');
       assert.match(waiting.waitingFor, /^operator retry or skip of open-case/);
       assert.equal(callsFor(sandbox, id, 'business-error').length, 1, 'one refusal in 30 days: no retries behind the operator’s back');
     } finally {
       sandbox.setFaults({});
     }
-    await client.retry(id);
-    await statusWhere(id, 'case opened', (view) => view.onTop.case === 'yes');
-    await client.complete(id, { resultMessage: 'a month late' });
-    assert.equal((await client.result(id)).status, 'completed');
+    assert.equal(await retriedThenCompleted(id, 'a month late'), 'completed');
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), ['emit:created', 'case:1', 'notify:accepted', 'notify:completed!', 'case:2', 'emit:completed']);
   });
 
@@ -49,7 +48,7 @@ describe('waiting for an operator, for days (time-skipping server)', { skip: tim
       await client.start(fullWorkOrder(id, { identification }));
       await eventually(() => (failedCalls() > 0 ? true : undefined), `${id}: first failed call`);
       await env.sleep('3h');
-      const failed = await statusWhere(id, 'failed after its hour', (view) => view.status === 'failed');
+      const failed = await statusWhere(client, id, 'failed after its hour', (view) => view.status === 'failed');
       assert.equal(failed.lastError?.step, 'open-case');
       const attempts = failedCalls();
       // 1, 2, 4 … 32 s, then a minute apart: about 60 in an hour; none after it.
@@ -59,9 +58,6 @@ describe('waiting for an operator, for days (time-skipping server)', { skip: tim
     } finally {
       sandbox.setFaults({});
     }
-    await client.retry(id);
-    await statusWhere(id, 'case opened', (view) => view.onTop.case === 'yes');
-    await client.complete(id, { resultMessage: 'after the outage' });
-    assert.equal((await client.result(id)).status, 'completed');
+    assert.equal(await retriedThenCompleted(id, 'after the outage'), 'completed');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
-import { eventually } from '../helpers/stack';
+import { eventually, statusWhere } from '../helpers/stack';
 import { startTimeSkippingStack, timeSkippingSkipReason } from '../helpers/time-skipping';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
@@ -13,11 +13,7 @@ describe('SLAs at their real lengths (time-skipping server)', { skip: timeSkippi
   const { env, client, sandbox } = await startTimeSkippingStack();
 
   const calls = async (id: string, count: number) => await eventually(() => (callsFor(sandbox, id).length >= count ? callsFor(sandbox, id).map(describeCall) : undefined), `${id}: ${count} TOP calls`);
-  const statusBecomes = async (id: string, wanted: string) =>
-    await eventually(async () => {
-      const view = await client.status(id);
-      return view.status === wanted ? view : undefined;
-    }, `${id} ${wanted}`);
+  const statusBecomes = async (id: string, wanted: string) => await statusWhere(client, id, wanted, (view) => view.status === wanted);
 
   it('a 48-hour SLA escalates at 48 hours, not before; the work order then completes normally', async () => {
     const id = newWorkOrderId('WO-TS-SLA');

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { ProgressRefusedError, workflowIdFor } from '../../src/client';
 import { SELLER } from '../../src/work-order/search-attributes';
-import { eventually, startStack } from '../helpers/stack';
-import { saveHistory } from '../helpers/histories';
+import { eventually, startStack, statusWhere } from '../helpers/stack';
+import { runIdsOf, saveHistory } from '../helpers/histories';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId, uniqueCase } from '../helpers/work-orders';
 
 /**
@@ -15,28 +15,17 @@ import { callsFor, describeCall, fullWorkOrder, newWorkOrderId, uniqueCase } fro
 describe('no dead ends: every wait has a way out', async () => {
   const { sandbox, client, env, config } = await startStack();
 
-  const statusWhere = async (id: string, what: string, holds: (view: Awaited<ReturnType<typeof client.status>>) => boolean) =>
-    await eventually(async () => {
-      const view = await client.status(id);
-      return holds(view) ? view : undefined;
-    }, `${id}: ${what}`);
-
-  const runsOf = async (id: string): Promise<string[]> => {
-    const runs: string[] = [];
-    for await (const run of env.client.workflow.list({ query: `WorkflowId = "${workflowIdFor(id)}"` })) runs.push(run.runId);
-    return runs; // newest first
-  };
 
   it('a closing step TOP keeps refusing is skipped by an operator with a reason, and the work order closes', async () => {
     const id = newWorkOrderId('WO-SKIP');
     const { identification, caseFault } = uniqueCase();
     await client.start(fullWorkOrder(id, { identification, historyEventLimit: 30 }));
-    await statusWhere(id, 'open', (view) => view.status === 'open');
+    await statusWhere(client, id, 'open', (view) => view.status === 'open');
     const firstRunId = (await env.client.workflow.getHandle(workflowIdFor(id)).describe()).runId;
     sandbox.setFaults({ businessErrorIds: [caseFault] }); // AliGenius refuses to complete the case
     try {
       await client.complete(id, { resultMessage: 'done' });
-      const failed = await statusWhere(id, 'failed while closing', (view) => view.status === 'failed');
+      const failed = await statusWhere(client, id, 'failed while closing', (view) => view.status === 'failed');
       assert.equal(failed.lastError?.step, 'close-case');
       assert.match(failed.waitingFor, /^operator retry or skip of close-case/);
       // Cancelling does not end a closing work order: only the operator's retry or skip does.
@@ -66,7 +55,7 @@ describe('no dead ends: every wait has a way out', async () => {
   it('a skip or retry for a work order that waits for no operator is not sent', async () => {
     const id = newWorkOrderId('WO-NOSKIP');
     await client.start(fullWorkOrder(id));
-    await statusWhere(id, 'open', (view) => view.status === 'open');
+    await statusWhere(client, id, 'open', (view) => view.status === 'open');
     const answer = await client.skip(id, { reason: 'nothing to skip' });
     assert.deepEqual(answer, { workOrderId: id, retried: false, status: 'open', reason: `work order ${id} is open, not waiting for an operator` });
     await client.complete(id, { resultMessage: 'done' });
@@ -83,7 +72,7 @@ describe('no dead ends: every wait has a way out', async () => {
       const opening = await client.status(id);
       assert.equal(opening.status, 'opening');
       await client.cancel(id, { reason: '买家撤销申请' });
-      await statusWhere(id, 'closing', (view) => view.status === 'closing' || view.status === 'cancelled');
+      await statusWhere(client, id, 'closing', (view) => view.status === 'closing' || view.status === 'cancelled');
     } finally {
       sandbox.setFaults({});
     }
@@ -106,13 +95,13 @@ describe('no dead ends: every wait has a way out', async () => {
     sandbox.setFaults({ flakyIds: [caseFault], flakyRate: 1 });
     try {
       await client.start(fullWorkOrder(id, { identification, sla: { within: '1s' } }));
-      const escalated = await statusWhere(id, 'escalated while opening', (view) => view.status === 'escalated');
+      const escalated = await statusWhere(client, id, 'escalated while opening', (view) => view.status === 'escalated');
       assert.match(escalated.waitingFor, /^TOP: open-case/);
       assert.equal(escalated.onTop.case, 'no');
     } finally {
       sandbox.setFaults({});
     }
-    await statusWhere(id, 'opened, still escalated', (view) => view.onTop.case === 'yes' && view.status === 'escalated');
+    await statusWhere(client, id, 'opened, still escalated', (view) => view.onTop.case === 'yes' && view.status === 'escalated');
     await client.complete(id, { resultMessage: 'late' });
     assert.equal((await client.result(id)).status, 'completed');
   });
@@ -123,7 +112,7 @@ describe('no dead ends: every wait has a way out', async () => {
     sandbox.setFaults({ businessErrorIds: [caseFault] }); // AliGenius refuses the case: the work order waits for an operator
     try {
       await client.start(fullWorkOrder(id, { identification, sla: { within: '3s', onBreach: 'close' } }));
-      const failed = await statusWhere(id, 'failed', (view) => view.status === 'failed');
+      const failed = await statusWhere(client, id, 'failed', (view) => view.status === 'failed');
       assert.equal(failed.lastError?.step, 'open-case');
       const final = await client.result(id);
       assert.equal(final.status, 'timed-out');
@@ -143,12 +132,12 @@ describe('no dead ends: every wait has a way out', async () => {
     const nodes = Array.from({ length: 15 }, (_, i) => `node-${i + 1}`);
     try {
       await client.start(fullWorkOrder(id, { identification, historyEventLimit: 40 }));
-      await statusWhere(id, 'failed', (view) => view.status === 'failed');
+      await statusWhere(client, id, 'failed', (view) => view.status === 'failed');
       for (const [i, node] of nodes.entries()) await client.reportProgress(id, { progressId: `p${i}`, node });
-      const waiting = await statusWhere(id, 'all reports queued', (view) => view.progressReceived === nodes.length);
+      const waiting = await statusWhere(client, id, 'all reports queued', (view) => view.progressReceived === nodes.length);
       assert.equal(waiting.status, 'failed');
       assert.equal(waiting.progressPending, nodes.length);
-      assert.ok((await runsOf(id)).length >= 2, 'continued as new while it waited for an operator');
+      assert.ok((await runIdsOf(env, workflowIdFor(id))).length >= 2, 'continued as new while it waited for an operator');
       assert.equal(callsFor(sandbox, id, 'business-error').length, 1, 'each continued run waited again: no call TOP was not asked for');
     } finally {
       sandbox.setFaults({});
@@ -166,9 +155,9 @@ describe('no dead ends: every wait has a way out', async () => {
       'case:2',
       'emit:completed',
     ]);
-    const runs = await runsOf(id);
-    await saveHistory(env, workflowIdFor(id), 'continued-while-failed-first-run', runs.at(-1));
-    await saveHistory(env, workflowIdFor(id), 'continued-while-failed-last-run', runs[0]);
+    const runs = await runIdsOf(env, workflowIdFor(id));
+    await saveHistory(env, workflowIdFor(id), 'continued-while-failed-first-run', runs[0]);
+    await saveHistory(env, workflowIdFor(id), 'continued-while-failed-last-run', runs.at(-1));
   });
 
   it('more progress than the work order can carry is refused with a clear error, never dropped; it is taken once the queue drains', async () => {
@@ -180,7 +169,7 @@ describe('no dead ends: every wait has a way out', async () => {
     let accepted = 0;
     try {
       await client.start(fullWorkOrder(id, { identification }));
-      await statusWhere(id, 'failed', (view) => view.status === 'failed');
+      await statusWhere(client, id, 'failed', (view) => view.status === 'failed');
       for (let i = 0; i < 200 && !refused; i++) {
         try {
           await client.reportProgress(id, { progressId: `p${i}`, node: `node-${i}`, data });
@@ -200,9 +189,9 @@ describe('no dead ends: every wait has a way out', async () => {
     assert.equal((await client.status(id)).progressReceived, accepted, 'the refused report was not recorded');
     // A signal cannot be refused to its sender: past the bound it is counted and logged, never queued.
     await client.sendProgress(id, { progressId: 'by-signal', node: 'over-the-bound', data });
-    await statusWhere(id, 'signal counted as rejected', (view) => view.rejectedMessages === 1);
+    await statusWhere(client, id, 'signal counted as rejected', (view) => view.rejectedMessages === 1);
     await client.retry(id);
-    await statusWhere(id, 'queue drained', (view) => view.progressPending === 0 && view.status === 'open');
+    await statusWhere(client, id, 'queue drained', (view) => view.progressPending === 0 && view.status === 'open');
     assert.deepEqual(await client.reportProgress(id, { progressId: `p${accepted}`, node: 'again' }), { accepted: true, progressReceived: accepted + 1 });
     await client.complete(id, { resultMessage: 'done' });
     await client.result(id);
@@ -214,15 +203,15 @@ describe('no dead ends: every wait has a way out', async () => {
   it('a progress id resent long after, across many continued runs, is recognised for the work order’s whole life', async () => {
     const id = newWorkOrderId('WO-DEDUP');
     await client.start(fullWorkOrder(id, { alime: undefined, identification: undefined, historyEventLimit: 500 }));
-    await statusWhere(id, 'open', (view) => view.status === 'open');
+    await statusWhere(client, id, 'open', (view) => view.status === 'open');
     const count = 1_200;
     for (let from = 0; from < count; from += 200) {
       await Promise.all(Array.from({ length: 200 }, (_, i) => client.sendProgress(id, { progressId: `p${from + i}`, node: `node-${from + i}` })));
       // Batches the work order can queue at once: past 1,000 waiting reports a signal is refused (and counted).
-      await statusWhere(id, `reports up to ${from + 200} taken`, (view) => view.progressReceived === from + 200 && view.progressPending === 0);
+      await statusWhere(client, id, `reports up to ${from + 200} taken`, (view) => view.progressReceived === from + 200 && view.progressPending === 0);
     }
-    await statusWhere(id, 'every report taken', (view) => view.progressReceived === count && view.progressPending === 0);
-    assert.ok((await runsOf(id)).length >= 3, 'continued as new several times');
+    await statusWhere(client, id, 'every report taken', (view) => view.progressReceived === count && view.progressPending === 0);
+    assert.ok((await runIdsOf(env, workflowIdFor(id))).length >= 3, 'continued as new several times');
     assert.equal((await client.status(id)).rejectedMessages, 0);
     assert.deepEqual(await client.reportProgress(id, { progressId: 'p0', node: 'node-0' }), { accepted: false, progressReceived: count });
     await client.complete(id, { resultMessage: 'done' });

@@ -2,18 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
 import { WORK_ORDER_STATUS } from '../../src/work-order/search-attributes';
-import { DEFAULT_SESSIONS, eventually, startStack } from '../helpers/stack';
-import { saveHistory } from '../helpers/histories';
+import { DEFAULT_SESSIONS, eventually, startStack, statusWhere } from '../helpers/stack';
+import { runIdsOf, saveHistory } from '../helpers/histories';
 import { belongsTo, callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
 describe('when TOP says no, or time runs out', async () => {
   const { sandbox, client, env, writeSessions } = await startStack();
 
-  const statusOf = async (id: string, wanted: string) =>
-    await eventually(async () => {
-      const view = await client.status(id);
-      return view.status === wanted ? view : undefined;
-    }, `${id} ${wanted}`);
+  const statusOf = async (id: string, wanted: string) => await statusWhere(client, id, wanted, (view) => view.status === wanted);
 
   it('a permanent business error stops retrying, shows why, and resumes on an operator retry', async () => {
     const id = newWorkOrderId('WO-BIZ');
@@ -115,8 +111,7 @@ describe('when TOP says no, or time runs out', async () => {
     const final = await client.result(id);
     assert.equal(final.status, 'completed');
     assert.equal(final.progressReceived, 12);
-    const runs: string[] = [];
-    for await (const run of env.client.workflow.list({ query: `WorkflowId = "${workflowIdFor(id)}"` })) runs.push(run.runId);
+    const runs = await runIdsOf(env, workflowIdFor(id));
     assert.ok(runs.length >= 2, `continued as new (${runs.length} runs)`);
     assert.deepEqual(callsFor(sandbox, id).map(describeCall), [
       'emit:created',
@@ -127,8 +122,8 @@ describe('when TOP says no, or time runs out', async () => {
       'case:2',
       'emit:completed',
     ]);
-    await saveHistory(env, workflowIdFor(id), 'continue-as-new-first-run', runs.at(-1));
-    await saveHistory(env, workflowIdFor(id), 'continue-as-new-last-run', runs[0]);
+    await saveHistory(env, workflowIdFor(id), 'continue-as-new-first-run', runs[0]);
+    await saveHistory(env, workflowIdFor(id), 'continue-as-new-last-run', runs.at(-1));
   });
 
   it('with 30% transient faults (isp errors and HTTP 502) every work order still completes, each call accepted once', async () => {

@@ -5,7 +5,7 @@ import { WORK_ORDER_WORKFLOW_TYPE } from '../../src/work-order/messages';
 import { fairnessKeyOf } from '../../src/work-order/priorities';
 import { SHORTER_RUNS } from '../../src/workflows/patches';
 import { ALIMI_PROGRESS_NOTIFY } from '../../src/top';
-import { eventsOf, saveHistory } from '../helpers/histories';
+import { eventsOf, runIdsOf, saveHistory } from '../helpers/histories';
 import { eventually, startStack } from '../helpers/stack';
 import { callsFor, describeCall, fullWorkOrder, newWorkOrderId } from '../helpers/work-orders';
 
@@ -99,8 +99,7 @@ describe('the report path: a local activity first, a regular activity when that 
     await sent(id, 5);
     await client.complete(id, { resultMessage: 'done' });
     await client.result(id);
-    const runs: string[] = [];
-    for await (const run of env.client.workflow.list({ query: `WorkflowId = "${workflowIdFor(id)}"` })) runs.push(run.runId);
+    const runs = await runIdsOf(env, workflowIdFor(id));
     assert.ok(runs.length >= 3, `continued as new (${runs.length} runs)`);
     const histories = await Promise.all(runs.map((runId) => eventsOf(env, workflowIdFor(id), runId)));
     const all = histories.flat();

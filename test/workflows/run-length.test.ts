@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { workflowIdFor } from '../../src/client';
 import { LEAN_REPORTS, SHORTER_RUNS } from '../../src/workflows/patches';
 import { WORK_ORDER_SEARCH_ATTRIBUTES } from '../../src/work-order/search-attributes';
-import { eventsOf, saveHistory } from '../helpers/histories';
+import { eventsOf, runIdsOf, saveHistory } from '../helpers/histories';
 import { releasedSkipReason, releasedWorkflowBundle } from '../helpers/released';
 import { eventually, startProduct, type Product } from '../helpers/stack';
 import { startTemporal } from '../helpers/temporal';
@@ -22,12 +22,8 @@ describe('run length: where runs continue as new', { skip: releasedSkipReason('1
   const env = await startTemporal({ searchAttributes: WORK_ORDER_SEARCH_ATTRIBUTES });
 
   /** Every run of a work order, first run first, as `eventsOf` lists them. */
-  const runsOf = async (id: string) => {
-    const runs: { runId: string; start: number }[] = [];
-    for await (const run of env.client.workflow.list({ query: `WorkflowId = "${workflowIdFor(id)}"` })) runs.push({ runId: run.runId, start: run.startTime.getTime() });
-    runs.sort((a, b) => a.start - b.start);
-    return await Promise.all(runs.map(async ({ runId }) => ({ runId, events: await eventsOf(env, workflowIdFor(id), runId) })));
-  };
+  const runsOf = async (id: string) =>
+    await Promise.all((await runIdsOf(env, workflowIdFor(id))).map(async (runId) => ({ runId, events: await eventsOf(env, workflowIdFor(id), runId) })));
   const patches = (events: string[]) => events.filter((event) => event.startsWith('patch'));
   /** Reports one after another, each taken before the next is sent. */
   const report = async (product: Product, id: string, from: number, to: number) => {
